@@ -1,0 +1,67 @@
+"""OIC training compliance: the Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from lms.config import REPO_ROOT, from_environment
+from lms.extensions import csrf, db, login_manager, migrate
+
+TEMPLATES = REPO_ROOT / "templates"
+MIGRATIONS = REPO_ROOT / "migrations"
+STATIC = REPO_ROOT / "static"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, overridden by `config`; extensions, blueprints, CLI.
+
+    No side effects: no migrations, no scheduler, no demo data. Those belong to `lms` commands.
+    """
+    instance = (config or {}).get("INSTANCE_DIR")
+    settings = from_environment(instance)
+    app = Flask(
+        __name__,
+        instance_path=str(Path(settings["INSTANCE_DIR"]).resolve()),
+        static_folder=str(STATIC),
+        static_url_path="/static",
+        template_folder=str(TEMPLATES),
+    )
+    app.config.update(settings)
+    if config:
+        app.config.update(config)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(TEMPLATES)),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from lms import auth, web
+    from lms.cli import register_cli
+    from lms.views import register_blueprints
+
+    auth.init_app(app)
+    web.init_app(app)
+    register_blueprints(app)
+    register_cli(app)
+    return app

@@ -1,0 +1,62 @@
+"""WTForms forms rendered with govuk-frontend-wtf widgets."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address"),
+                    Email(message="Enter an email address in the correct format, like name@example.police.uk")],
+    )
+    password = PasswordField("Password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your password")])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+KIND_CHOICES = [
+    ("roster", "Roster of relevant personnel"),
+    ("college-learn", "College Learn completion export"),
+    ("hydra", "Hydra attendance register"),
+]
+
+
+class UploadForm(FlaskForm):
+    kind = RadioField("What kind of file is it?", choices=KIND_CHOICES, widget=GovRadioInput(),
+                      validators=[InputRequired(message="Select what kind of file it is")])
+    force = SelectField("Force", widget=GovSelect(), validators=[InputRequired(message="Select a force")])
+    file = FileField("Upload a file", widget=GovFileInput(),
+                     validators=[FileRequired(message="Select a .xlsx or .csv file")])
+    submit = SubmitField("Upload and preview", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only a CSRF token and a button: for commit, cancel, rollback and other POST actions."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class ForceSettingsForm(FlaskForm):
+    chief_name = StringField("Chief constable's name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    chief_email = StringField(
+        "Chief constable's email address", widget=GovTextInput(),
+        validators=[Optional(), Email(message="Enter an email address in the correct format")],
+    )
+    personal_reminders = RadioField(
+        "Send personal reminders to people in this force?", choices=[("off", "No"), ("on", "Yes")],
+        widget=GovRadioInput(), default="off",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())

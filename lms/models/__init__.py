@@ -1,0 +1,34 @@
+"""Typed SQLAlchemy 2.0 models, one module per aggregate."""
+
+from lms.models.base import Base, utcnow
+from lms.models.imports import KINDS, BatchForce, HydraAttendance, HydraSession, ImportBatch, LearningRecord
+from lms.models.ops import AuditEvent, EmailLog, ForceSnapshot, PublishedTable, ScheduleSetting
+from lms.models.org import Force, Region
+from lms.models.people import MatchDecision, Person, PersonChange, Requirement, RoleRule
+from lms.models.user import ROLES, ApiToken, User
+
+__all__ = [
+    "KINDS",
+    "ROLES",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "BatchForce",
+    "EmailLog",
+    "Force",
+    "ForceSnapshot",
+    "HydraAttendance",
+    "HydraSession",
+    "ImportBatch",
+    "LearningRecord",
+    "MatchDecision",
+    "Person",
+    "PersonChange",
+    "PublishedTable",
+    "Region",
+    "Requirement",
+    "RoleRule",
+    "ScheduleSetting",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,102 @@
+"""The league table as text, CSV, JSON and .xlsx, safe against spreadsheet formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from lms.compliance import MODULES
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Neutralise text a spreadsheet would run as a formula by prefixing an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+HEADERS = [
+    "Rank", "Force", "Code", "Region",
+    "E-learning relevant", "E-learning complete", "E-learning %",
+    "Hydra relevant", "Hydra complete", "Hydra %",
+    "Overall relevant", "Overall complete", "Overall %",
+    *[f"{m} complete" for m in MODULES],
+    "Unmatched records", "Last roster upload", "Last College Learn upload", "Last Hydra upload",
+]
+
+
+def table_rows(table: dict) -> list[list]:
+    """One list per force in rank order, matching HEADERS."""
+    rows = []
+    for f in table["forces"]:
+        rows.append([
+            f["rank"], f["name"], f["code"], f["region"],
+            f["elearning"]["relevant"], f["elearning"]["complete"], f["elearning"]["percent"],
+            f["hydra"]["relevant"], f["hydra"]["complete"], f["hydra"]["percent"],
+            f["overall"]["relevant"], f["overall"]["complete"], f["overall"]["percent"],
+            *[f["modules"][m] for m in MODULES],
+            f["unmatched_records"], f["last_upload"]["roster"], f["last_upload"]["college-learn"],
+            f["last_upload"]["hydra"],
+        ])
+    return rows
+
+
+def to_csv(table: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([f"League table as of {table['as_of']}", f"Deadline {table['deadline']}"])
+    writer.writerow(HEADERS)
+    for row in table_rows(table):
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+def to_xlsx(table: dict) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "League table"
+    ws.append([f"OIC training compliance: league table as of {table['as_of']}"])
+    ws.append([f"Deadline for recommendations 8 and 9: {table['deadline']}"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
+    ws.append(HEADERS)
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+    for row in table_rows(table):
+        ws.append([safe_cell(v) for v in row])
+    ws.freeze_panes = "C5"
+    ws.column_dimensions["B"].width = 42
+    ws.column_dimensions["D"].width = 26
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def to_text(table: dict) -> str:
+    lines = [f"League table as of {table['as_of']} (deadline {table['deadline']})", ""]
+    lines.append(f"{'Rank':>4}  {'Force':<42} {'E-learning':>10} {'Hydra':>7} {'Overall':>8}")
+
+    def p(c):
+        return "-" if c["percent"] is None else f"{c['percent']:.1f}%"
+
+    for f in table["forces"]:
+        rank = "-" if f["rank"] is None else str(f["rank"])
+        lines.append(f"{rank:>4}  {f['name']:<42} {p(f['elearning']):>10} {p(f['hydra']):>7} {p(f['overall']):>8}")
+    return "\n".join(lines) + "\n"
+
+
+def render_table(table: dict, fmt: str) -> str | bytes:
+    """The table in one of text, csv, json, xlsx."""
+    if fmt == "json":
+        return json.dumps(table, indent=2) + "\n"
+    if fmt == "csv":
+        return to_csv(table)
+    if fmt == "xlsx":
+        return to_xlsx(table)
+    return to_text(table)

@@ -1,0 +1,284 @@
+"""Figures for the league table and force pages, computed set-based in a few queries.
+
+`lms.compliance` is the oracle: tests check these queries against it on generated data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import and_, case, distinct, func, or_, select
+
+from lms.compliance import MODULES, percent, rank_forces
+from lms.extensions import db
+from lms.models import (
+    BatchForce,
+    Force,
+    ForceSnapshot,
+    HydraAttendance,
+    ImportBatch,
+    LearningRecord,
+    Person,
+    Region,
+    utcnow,
+)
+
+UPLOAD_KINDS = ("roster", "college-learn", "hydra")
+
+
+def today() -> date:
+    """Today in the service's time zone (Europe/London by default)."""
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def local_date(moment: datetime | None) -> str | None:
+    """A stored naive-UTC timestamp as an ISO date in the service's time zone."""
+    if moment is None:
+        return None
+    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).date().isoformat()
+
+
+def _counts(relevant: int, complete: int) -> dict:
+    return {"relevant": int(relevant), "complete": int(complete), "percent": percent(int(complete), int(relevant))}
+
+
+def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int, dict]:
+    """Compliance figures per force id as of a date: {force_id: {"elearning":…, "hydra":…, "overall":…, "modules":…}}.
+
+    Three aggregate queries for the whole country: module completions per person, Hydra attendance per person,
+    and one GROUP BY force over the population joined to both.
+    """
+    lr = LearningRecord
+    module_cols = [
+        func.max(case((lr.requirement_code == code, 1), else_=0)).label(code.lower()) for code in MODULES
+    ]
+    modules_q = (
+        select(lr.person_id.label("person_id"), func.count(distinct(lr.requirement_code)).label("n"), *module_cols)
+        .where(lr.completed.is_(True), lr.completed_on <= as_of, lr.person_id.is_not(None),
+               lr.requirement_code.in_(MODULES))
+        .group_by(lr.person_id)
+    )
+    ha = HydraAttendance
+    hydra_q = (
+        select(ha.person_id.label("person_id"))
+        .where(ha.attended.is_(True), ha.session_date <= as_of, ha.person_id.is_not(None))
+        .group_by(ha.person_id)
+    )
+    if force_ids is not None:
+        modules_q = modules_q.where(lr.force_id.in_(force_ids))
+        hydra_q = hydra_q.where(ha.force_id.in_(force_ids))
+    m = modules_q.subquery("m")
+    h = hydra_q.subquery("h")
+
+    p = Person
+    el = p.elearning_required.is_(True)
+    hy = p.hydra_required.is_(True)
+    el_done = m.c.n == len(MODULES)
+    hy_done = h.c.person_id.is_not(None)
+    relevant = or_(el, hy)
+    complete = and_(relevant, or_(~el, el_done), or_(~hy, hy_done))
+
+    def total(cond):
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+    in_population = and_(p.active.is_(True), or_(p.exempt_until.is_(None), p.exempt_until < as_of))
+    exempt = and_(p.active.is_(True), p.exempt_until.is_not(None), p.exempt_until >= as_of)
+    query = (
+        select(
+            p.force_id,
+            total(and_(in_population, el)), total(and_(in_population, el, el_done)),
+            total(and_(in_population, hy)), total(and_(in_population, hy, hy_done)),
+            total(and_(in_population, relevant)), total(and_(in_population, complete)),
+            *[total(and_(in_population, el, getattr(m.c, code.lower()) == 1)) for code in MODULES],
+            total(exempt),
+        )
+        .select_from(p)
+        .outerjoin(m, m.c.person_id == p.id)
+        .outerjoin(h, h.c.person_id == p.id)
+        .group_by(p.force_id)
+    )
+    if force_ids is not None:
+        query = query.where(p.force_id.in_(force_ids))
+    out: dict[int, dict] = {}
+    for row in db.session.execute(query):
+        force_id, el_rel, el_comp, hy_rel, hy_comp, ov_rel, ov_comp, *rest = row
+        modules = dict(zip(MODULES, (int(v) for v in rest[: len(MODULES)]), strict=True))
+        out[force_id] = {
+            "elearning": _counts(el_rel, el_comp),
+            "hydra": _counts(hy_rel, hy_comp),
+            "overall": _counts(ov_rel, ov_comp),
+            "modules": modules,
+            "exempt": int(rest[len(MODULES)]),
+        }
+    return out
+
+
+def _empty_figures() -> dict:
+    return {
+        "elearning": _counts(0, 0),
+        "hydra": _counts(0, 0),
+        "overall": _counts(0, 0),
+        "modules": dict.fromkeys(MODULES, 0),
+        "exempt": 0,
+    }
+
+
+def unmatched_counts(force_ids: list[int] | None = None) -> dict[int, int]:
+    """Records waiting in each force's unmatched queue (neither matched nor dismissed)."""
+    counts: dict[int, int] = {}
+    for model in (LearningRecord, HydraAttendance):
+        q = (
+            select(model.force_id, func.count())
+            .where(model.person_id.is_(None), model.dismissed.is_(False))
+            .group_by(model.force_id)
+        )
+        if force_ids is not None:
+            q = q.where(model.force_id.in_(force_ids))
+        for force_id, n in db.session.execute(q):
+            counts[force_id] = counts.get(force_id, 0) + int(n)
+    return counts
+
+
+def last_uploads(force_ids: list[int] | None = None) -> dict[int, dict[str, str | None]]:
+    """The date of each force's last committed upload of each kind."""
+    q = (
+        select(BatchForce.force_id, ImportBatch.kind, func.max(ImportBatch.committed_at))
+        .join(ImportBatch, ImportBatch.id == BatchForce.batch_id)
+        .where(ImportBatch.status == "committed")
+        .group_by(BatchForce.force_id, ImportBatch.kind)
+    )
+    if force_ids is not None:
+        q = q.where(BatchForce.force_id.in_(force_ids))
+    out: dict[int, dict[str, str | None]] = {}
+    for force_id, kind, moment in db.session.execute(q):
+        out.setdefault(force_id, dict.fromkeys(UPLOAD_KINDS))[kind] = local_date(moment)
+    return out
+
+
+def forces_with_roster(force_ids: list[int] | None = None) -> set[int]:
+    """Forces that have had a roster: anyone on it, active or leaver."""
+    q = select(Person.force_id).distinct()
+    if force_ids is not None:
+        q = q.where(Person.force_id.in_(force_ids))
+    return set(db.session.scalars(q))
+
+
+def _force_rows(force_ids: list[int] | None = None) -> list[tuple[Force, str]]:
+    q = select(Force, Region.name).join(Region, Region.id == Force.region_id).order_by(Force.name)
+    if force_ids is not None:
+        q = q.where(Force.id.in_(force_ids))
+    return [(f, r) for f, r in db.session.execute(q)]
+
+
+def _entries(as_of: date, force_ids: list[int] | None = None) -> list[dict]:
+    figures = compute_figures(as_of, force_ids)
+    unmatched = unmatched_counts(force_ids)
+    uploads = last_uploads(force_ids)
+    rostered = forces_with_roster(force_ids)
+    entries = []
+    for force, region in _force_rows(force_ids):
+        fig = figures.get(force.id) or _empty_figures()
+        entries.append(
+            {
+                "code": force.code,
+                "name": force.name,
+                "region": region,
+                "rank": None,
+                "elearning": fig["elearning"],
+                "hydra": fig["hydra"],
+                "overall": fig["overall"],
+                "modules": fig["modules"],
+                "unmatched_records": unmatched.get(force.id, 0),
+                "last_upload": uploads.get(force.id, dict.fromkeys(UPLOAD_KINDS)),
+                "has_roster": force.id in rostered,
+                "exempt": fig["exempt"],
+            }
+        )
+    return entries
+
+
+PUBLIC_KEYS = ("code", "name", "region", "rank", "elearning", "hydra", "overall", "modules",
+               "unmatched_records", "last_upload")
+
+
+def public_entry(entry: dict) -> dict:
+    """The CONTRACT's force object: exactly its keys, percents null for unranked forces."""
+    out = {key: entry[key] for key in PUBLIC_KEYS}
+    if entry.get("rank") is None:
+        out = {**out, **{k: {**entry[k], "percent": None} for k in ("elearning", "hydra", "overall")}}
+    return out
+
+
+def league_table(as_of: date | None = None, *, use_snapshots: bool = True) -> dict:
+    """The national league table (CONTRACT.md's object), in rank order, unranked forces last.
+
+    For today, fresh snapshots (refreshed after every commit and rollback) answer without recomputing.
+    """
+    as_of = as_of or today()
+    entries = _snapshot_entries(as_of) if use_snapshots else None
+    if entries is None:
+        entries = _entries(as_of)
+    ranked = rank_forces(entries)
+    return {
+        "as_of": as_of.isoformat(),
+        "deadline": current_app.config["DEADLINE"].isoformat(),
+        "forces": [public_entry(e) for e in ranked],
+    }
+
+
+def league_entries(as_of: date | None = None) -> list[dict]:
+    """Ranked entries with the internal fields too (has_roster, exempt), for pages and emails."""
+    as_of = as_of or today()
+    entries = _snapshot_entries(as_of) or _entries(as_of)
+    return rank_forces(entries)
+
+
+def force_entry(force: Force, as_of: date | None = None) -> dict:
+    """One force's object as in the league table, with its national rank."""
+    table = league_table(as_of)
+    for entry in table["forces"]:
+        if entry["code"] == force.code:
+            return entry
+    raise LookupError(force.code)
+
+
+def _snapshot_entries(as_of: date) -> list[dict] | None:
+    if as_of != today():
+        return None
+    rows = list(db.session.scalars(select(ForceSnapshot).where(ForceSnapshot.as_of == as_of)))
+    forces = db.session.scalar(select(func.count()).select_from(Force))
+    if len(rows) != forces or any(not r.figures.get("fresh", False) for r in rows):
+        return None
+    return [r.figures["entry"] for r in rows]
+
+
+def refresh_snapshots(as_of: date | None = None, force_ids: list[int] | None = None) -> int:
+    """Store today's figures per force (one row per force per day, updated in place). Flushes."""
+    as_of = as_of or today()
+    entries = {e["code"]: e for e in _entries(as_of, force_ids)}
+    forces = {f.code: f for f, _ in _force_rows(force_ids)}
+    existing = {
+        s.force_id: s
+        for s in db.session.scalars(select(ForceSnapshot).where(ForceSnapshot.as_of == as_of))
+    }
+    for code, entry in entries.items():
+        force = forces[code]
+        snap = existing.get(force.id)
+        figures = {"fresh": True, "entry": entry}
+        if snap is None:
+            db.session.add(ForceSnapshot(force_id=force.id, as_of=as_of, figures=figures))
+        else:
+            snap.figures = figures
+            snap.taken_at = utcnow()
+    db.session.flush()
+    return len(entries)
+
+
+def visible_force_codes(user) -> set[str]:
+    """Codes of the forces whose pages this user may open."""
+    from lms import policy
+
+    return {f.code for f, _ in _force_rows() if policy.sees_force(user, f)}
