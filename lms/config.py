@@ -26,10 +26,19 @@ def _secret_key(instance: Path) -> str:
         return path.read_text().strip()
     instance.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    # Created with owner-only permissions: the key signs every session.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Created with owner-only permissions: the key signs every session. Written to a private file first and
+    # linked into place, so a web worker and the scheduler starting together on a fresh instance agree on one
+    # key and neither can read a half-written file.
+    partial = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        key = path.read_text().strip()
+    finally:
+        partial.unlink()
     return key
 
 

@@ -52,7 +52,7 @@ def nav_items() -> list[dict]:
     if current_user.role in (policy.ADMIN, policy.FORCE_LEAD, policy.REGIONAL):
         items.append(("imports.upload", "Upload", {}))
     if current_user.role in (policy.ADMIN, policy.FORCE_LEAD):
-        items.append(("imports.unmatched", "Unmatched", {}))
+        items.append(("imports.unmatched_home", "Unmatched", {}))
     if current_user.role == policy.ADMIN:
         items.append(("admin.index", "Admin", {}))
     items.append(("auth.sign_out", "Sign out", {}))

@@ -10,7 +10,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth_views, dashboard, api, help_pages):
         app.register_blueprint(module.bp)
-    for optional in ("reports", "imports", "admin"):
+    for optional in ("reports", "imports", "admin", "schedules"):
         try:
             module = __import__(f"lms.views.{optional}", fromlist=["bp"])
         except ModuleNotFoundError:

@@ -1,0 +1,84 @@
+"""Turning raw cell values (text from CSV, typed values from calamine) into the text and flags rows hold."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time
+
+from .base import RowError
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+
+_YES = {"y", "yes", "true", "1", "t"}
+_NO = {"n", "no", "false", "0", "f"}
+
+
+def cell_text(value: object) -> str:
+    """Return a cell as trimmed text ('' when blank); whole numbers lose Excel's '.0'."""
+    if value.__class__ is str:
+        return value.strip()  # type: ignore[union-attr]
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def is_blank(values: tuple | list) -> bool:
+    """True when every value is empty or only whitespace (numbers, dates and booleans are not blank)."""
+    for v in values:
+        if v.__class__ is str:
+            if v and not v.isspace():
+                return False
+        elif v is not None:
+            return False
+    return True
+
+
+def yes_no(value: object) -> bool | None:
+    """Read Y/N, yes/no, true/false, 1/0 (or an Excel boolean); None when blank; raise ValueError otherwise."""
+    if isinstance(value, bool):
+        return value
+    s = cell_text(value).casefold().rstrip(".")
+    if not s:
+        return None
+    if s in _YES:
+        return True
+    if s in _NO:
+        return False
+    raise ValueError(s)
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when text would be taken for a formula by a spreadsheet (starts with = + - @)."""
+    return text[:1] in _FORMULA_FIRST and len(text) > 1
+
+
+def formula_warning(row: int, column: str, text: str) -> RowError:
+    """The warning given for text that looks like a spreadsheet formula (it is kept as plain text)."""
+    shown = text if len(text) <= 40 else text[:39] + "…"
+    return RowError(
+        row,
+        column,
+        f"'{shown}' looks like a spreadsheet formula; it is stored as plain text. "
+        "Check the cell holds the value you meant",
+    )
+
+
+def looks_like_email(text: str) -> bool:
+    """A light check that text is one email address: something@domain.tld and no spaces."""
+    local, at, domain = text.rpartition("@")
+    return bool(at and local and "." in domain.strip(".") and " " not in text and "," not in text)

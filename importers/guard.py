@@ -1,0 +1,193 @@
+"""Deciding, before parsing anything, whether an upload is an .xlsx workbook, CSV text, or to be refused.
+
+The decision is made from the bytes (the name only adds to it): an old ``.xls``, a macro workbook, a
+password-protected workbook, a damaged or over-large zip and binary "CSV" are all refused with a
+message that says what to do instead.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from .base import FileRefused
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+MAX_UNCOMPRESSED_TOTAL = 200 * 1024 * 1024  # declared, summed over the members of a workbook
+MAX_MEMBER_RATIO = 100  # a member larger than MAX_RATIO_MEMBER_SIZE compressed more than this is suspect
+MAX_RATIO_MEMBER_SIZE = 10 * 1024 * 1024
+MAX_MEMBERS = 10_000
+MAX_SHEET_CELLS = 5_000_000  # calamine allocates the whole rectangle from A1 to the last cell
+
+SAVE_AS = "open it in Excel and save it as .xlsx (Excel Workbook) or .csv (CSV UTF-8)"
+
+# Control characters that never appear in a text export (tab, newlines and form feed are fine).
+_BINARY_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Sniffed:
+    """What the upload is: ``"xlsx"`` (with its bytes) or ``"csv"`` (with its decoded text)."""
+
+    format: str
+    text: str | None = None
+    renamed: bool = False  # the name said one format, the content is the other
+
+
+def sniff(data: bytes, filename: str) -> Sniffed:
+    """Classify an upload as xlsx or CSV text, or raise :class:`FileRefused` saying what to do instead."""
+    name = PurePath(filename or "").name or "The file"
+    ext = PurePath(filename or "").suffix.lower()
+    if not data or not data.strip(b" \t\r\n\x00\x1a\xef\xbb\xbf"):
+        raise FileRefused(f"The file is empty: {name} has nothing in it. Choose the file again, or re-export it")
+    if data.startswith(OLE2_MAGIC):
+        if ENCRYPTION_INFO in data:
+            raise FileRefused(
+                f"{name} is protected with a password, so it cannot be read: "
+                "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password), "
+                "save it and upload it again"
+            )
+        raise FileRefused(f"{name} is an old Excel 97-2003 workbook (.xls), which is not accepted: {SAVE_AS}")
+    if ext == ".xls":
+        raise FileRefused(f"{name} is an old Excel 97-2003 workbook (.xls), which is not accepted: {SAVE_AS}")
+    if ext in (".xlsm", ".xltm", ".xlam"):
+        raise FileRefused(f"{name} is a workbook with macros, which is not accepted: {SAVE_AS}")
+    if ext in (".xlsb", ".ods", ".numbers"):
+        raise FileRefused(f"{name} is a {ext} spreadsheet, which is not accepted: {SAVE_AS}")
+    if data.startswith(ZIP_MAGICS):
+        check_workbook_zip(data, name)
+        return Sniffed("xlsx", renamed=ext not in (".xlsx", ".xltx"))
+    text = decode_text(data)
+    if text is None:
+        if ext in (".xlsx", ".xltx"):
+            raise FileRefused(f"{name} is not an Excel workbook (it may be damaged or only named .xlsx): {SAVE_AS}")
+        raise FileRefused(f"{name} is not a text file, so it cannot be read as CSV: {SAVE_AS}")
+    if text.lstrip()[:1] == "<":
+        raise FileRefused(
+            f"{name} looks like a web page or XML, not a spreadsheet (some systems export these with an Excel "
+            f"name): {SAVE_AS}"
+        )
+    return Sniffed("csv", text=text, renamed=ext in (".xlsx", ".xltx"))
+
+
+def decode_text(data: bytes) -> str | None:
+    """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; None if not text."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8", data[3:])]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", data)]
+    else:
+        candidates = [("utf-8", data), ("cp1252", data)]
+    for encoding, raw in candidates:
+        try:
+            text = raw.decode(encoding)
+        except (UnicodeDecodeError, ValueError):
+            continue
+        text = text.rstrip("\x1a")  # old DOS end-of-file marker
+        if _BINARY_CHARS.search(text):
+            return None
+        return text
+    return None
+
+
+def check_workbook_zip(data: bytes, name: str) -> None:
+    """Refuse a zip that is damaged, implausibly large when unpacked, has macros or is not an Excel workbook.
+
+    Sizes are checked from the zip's own directory before anything is unpacked; then every member is
+    read through once (bounded by those sizes, checking each CRC) so a directory that lies is caught too.
+    """
+    damaged = (
+        f"{name} is damaged and cannot be opened as an Excel workbook: "
+        "export it again, or open it in Excel and save it as .xlsx (Excel Workbook) or .csv"
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError, IndexError) as exc:
+        raise FileRefused(damaged) from exc
+    too_big = (
+        f"{name} would unpack to an implausibly large size, so it was not opened (it may be a 'zip bomb'). "
+        "If it is a genuine export, split it into smaller files or save it as .csv"
+    )
+    if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_TOTAL:
+        raise FileRefused(too_big)
+    for info in infos:
+        if info.file_size > MAX_RATIO_MEMBER_SIZE and info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
+            raise FileRefused(too_big)
+    names = {i.filename.lower() for i in infos}
+    if any(n.endswith("vbaproject.bin") for n in names):
+        raise FileRefused(f"{name} contains macros, which are not accepted: {SAVE_AS}")
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise FileRefused(f"{name} is protected with a password: remove the password in Excel, save and upload again")
+    if "xl/workbook.bin" in names:
+        raise FileRefused(f"{name} is a binary Excel workbook (.xlsb), which is not accepted: {SAVE_AS}")
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise FileRefused(f"{name} is a Word document, not a spreadsheet: {SAVE_AS}")
+        if "content.xml" in names:
+            raise FileRefused(f"{name} is an OpenDocument spreadsheet, which is not accepted: {SAVE_AS}")
+        raise FileRefused(f"{name} is a zip file, not an Excel workbook: upload the .xlsx or .csv file itself")
+    try:
+        for info in infos:
+            with archive.open(info) as member:
+                if info.filename.lower().startswith("xl/worksheets/"):
+                    rows, cols = _sheet_extent(member)
+                    if rows * cols > MAX_SHEET_CELLS:
+                        raise FileRefused(
+                            f"A sheet in {name} has cells as far as row {rows:,} and column {_column_name(cols)}, "
+                            "far beyond any real export: delete the unused rows and columns below and to the right "
+                            "of the data, save, and upload it again"
+                        )
+                else:
+                    while member.read(1 << 20):
+                        pass
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        raise FileRefused(damaged) from exc
+
+
+# Cell references with two or three column letters (AA and beyond); single letters need no check.
+_WIDE_CELL = re.compile(rb'r="([A-Z]{2,3})[0-9]')  # no word boundary: it would defeat the fast literal scan
+_ROW_NUMBER = re.compile(rb'row\b[^>]*?\br="([0-9]+)"')
+
+
+def _sheet_extent(member) -> tuple[int, int]:
+    """Read a worksheet's XML through once; return (last row number, widest column number) it refers to.
+
+    calamine builds a dense grid from the first to the last cell, so a tiny file with one cell at
+    XFD1048576 would need billions of cells: this is found here, before calamine sees the file.
+    """
+    max_row, max_col, tail = 1, 26, b""
+    while chunk := member.read(1 << 20):
+        buf = tail + chunk
+        for letters in set(_WIDE_CELL.findall(buf)):
+            max_col = max(max_col, _column_number(letters))
+        pos = len(buf)
+        while (pos := buf.rfind(b"row", 0, pos)) >= 0:
+            if m := _ROW_NUMBER.match(buf, pos):
+                max_row = max(max_row, int(m[1]))
+                break
+        tail = buf[-256:]
+    return max_row, max_col
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _column_name(number: int) -> str:
+    name = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        name = chr(65 + rest) + name
+    return name

@@ -1,0 +1,96 @@
+"""Identity matching within a force: staff number, then email, then a unique full name, then a remembered decision.
+
+Leavers stay matchable by staff number and email, so their records are theirs (and do not count) and are never
+passed on to a namesake. Names match only among active people, and only when unique.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+
+from importers.identity import email_key, name_key, staff_key
+from lms.extensions import db
+from lms.models import MatchDecision, Person
+
+DISMISSED = -1
+
+
+def identity_key(staff: str | None, email: str | None, first: str | None, last: str | None) -> str:
+    """The identity a record carries, as remembered by a force lead's decision."""
+    return f"s:{staff_key(staff) or ''}|e:{email_key(email) or ''}|n:{name_key(first, last)}"
+
+
+@dataclass
+class ForceIndex:
+    """Lookup tables for one force's people and remembered decisions."""
+
+    force_id: int
+    by_staff: dict[str, int] = field(default_factory=dict)
+    by_email: dict[str, int] = field(default_factory=dict)
+    by_name: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    decisions: dict[str, int] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)  # active people: id -> display name, for candidates
+    active: set[int] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, force_id: int) -> ForceIndex:
+        """Build the index from the database (one query for people, one for decisions)."""
+        index = cls(force_id)
+        rows = db.session.execute(
+            select(Person.id, Person.staff_key, Person.email_key, Person.name_key, Person.active,
+                   Person.forename, Person.surname).where(Person.force_id == force_id).order_by(Person.active, Person.id)
+        )
+        # Ordered leavers first so an active person's key wins when a key repeats.
+        for pid, skey, ekey, nkey, active, forename, surname in rows:
+            index.add(pid, skey, ekey, nkey, active, f"{forename} {surname}".strip())
+        for key, person_id, decision in db.session.execute(
+            select(MatchDecision.identity_key, MatchDecision.person_id, MatchDecision.decision).where(
+                MatchDecision.force_id == force_id
+            )
+        ):
+            index.decisions[key] = DISMISSED if decision == "dismissed" else person_id
+        return index
+
+    def add(self, pid: int, skey: str | None, ekey: str | None, nkey: str, active: bool, display: str = "") -> None:
+        if skey:
+            self.by_staff[skey] = pid
+        if ekey:
+            self.by_email[ekey] = pid
+        if active:
+            self.active.add(pid)
+            self.names[pid] = display
+            if nkey:
+                self.by_name[nkey].append(pid)
+
+    def match(self, staff: str | None, email: str | None, first: str | None, last: str | None) -> tuple[int | None, str | None]:
+        """(person id, method) or (None, None) when unmatched, (None, "dismissed") when a lead dismissed it."""
+        skey = staff_key(staff)
+        if skey and skey in self.by_staff:
+            return self.by_staff[skey], "staff_number"
+        ekey = email_key(email)
+        if ekey and ekey in self.by_email:
+            return self.by_email[ekey], "email"
+        nkey = name_key(first, last)
+        if nkey:
+            ids = self.by_name.get(nkey)
+            if ids and len(ids) == 1:
+                return ids[0], "name"
+        decided = self.decisions.get(identity_key(staff, email, first, last))
+        if decided == DISMISSED:
+            return None, "dismissed"
+        if decided is not None:
+            return decided, "confirmed"
+        return None, None
+
+    def candidates(self, first: str | None, last: str | None, limit: int = 3) -> list[tuple[int, float]]:
+        """Up to `limit` likely active people for an unmatched record, by fuzzy full-name similarity."""
+        query = f"{first or ''} {last or ''}".strip()
+        if not query or not self.names:
+            return []
+        found = process.extract(query, self.names, scorer=fuzz.token_sort_ratio, limit=limit, score_cutoff=60,
+                                processor=lambda s: name_key(s, None))
+        return [(key, float(score)) for _text, score, key in found]

@@ -1,0 +1,229 @@
+"""Uploads: choose a file, preview, commit or cancel, history, rollback, the unmatched queue, templates."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms import policy
+from lms.extensions import db
+from lms.forms import ConfirmForm, UploadForm
+from lms.models import Force, ImportBatch
+from lms.services import background, unmatched
+from lms.services.imports import ImportError_, cancel_preview, commit_preview, get_batch, rollback, summary_of
+from lms.services.users import UserError, get_force
+
+bp = Blueprint("imports", __name__)
+
+MAX_ERRORS_SHOWN = 500
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _batch_or_404(batch_id: int) -> ImportBatch:
+    try:
+        return get_batch(batch_id, _user())
+    except ImportError_:
+        abort(404)
+
+
+def _force_choices() -> list[tuple[str, str]]:
+    forces = list(db.session.scalars(select(Force).order_by(Force.name)))
+    choices = [(f.code, f.name) for f in policy.upload_forces(_user(), forces)]
+    if policy.can_upload(_user(), "hydra", None):
+        choices.insert(0, ("all", "All forces (each row's Force column decides)"))
+    return choices
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@policy.role_required(policy.ADMIN, policy.FORCE_LEAD, policy.REGIONAL)
+def upload():
+    """Choose the kind of file, the force and the file; the preview follows."""
+    form = UploadForm()
+    form.force.choices = _force_choices()
+    if request.method == "GET":
+        if current_user.role == policy.REGIONAL:
+            form.kind.data = "hydra"
+        if current_user.force:
+            form.force.data = current_user.force.code
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        try:
+            batch = background.start_preview(form.kind.data, upload_file.read(), upload_file.filename,
+                                             form.force.data, _user())
+        except ImportError_ as exc:
+            db.session.rollback()
+            form.file.errors.append(exc.message)
+        else:
+            db.session.commit()
+            background.run_pending(batch)
+            return redirect(url_for("imports.batch", batch_id=batch.id))
+    status = 400 if form.errors else 200
+    return render_template("imports/upload.html", form=form), status
+
+
+@bp.route("/imports/<int:batch_id>")
+@policy.signed_in
+def batch(batch_id: int):
+    """A batch: its progress while processing, its preview, or what it did."""
+    item = _batch_or_404(batch_id)
+    if item.status == "processing":
+        return render_template("imports/processing.html", batch=item)
+    summary = summary_of(item)
+    row_errors = [e for e in summary.get("errors", []) if e.get("row") is not None]
+    file_errors = [{"text": e["message"]} for e in summary.get("errors", []) if e.get("row") is None]
+    return render_template("imports/batch.html", batch=item, summary=summary, form=ConfirmForm(),
+                           row_errors=row_errors[:MAX_ERRORS_SHOWN], file_errors=file_errors,
+                           more_errors=max(len(row_errors) - MAX_ERRORS_SHOWN, 0))
+
+
+@bp.route("/imports/<int:batch_id>/progress")
+@policy.signed_in
+def progress(batch_id: int):
+    """Rows read so far, for the progress bar."""
+    item = _batch_or_404(batch_id)
+    ready = item.status != "processing"
+    total = item.progress_total or 0
+    done = item.progress_rows or 0
+    message = "Ready" if ready else (f"Read {done:,} of {total:,} rows" if total else "Opening the file")
+    return jsonify({"status": item.status, "done": done, "total": total, "ready": ready, "message": message,
+                    "url": url_for("imports.batch", batch_id=item.id)})
+
+
+@bp.post("/imports/<int:batch_id>/commit")
+@policy.signed_in
+def commit(batch_id: int):
+    """Commit a previewed batch in one transaction."""
+    item = _batch_or_404(batch_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        outcome = commit_preview(item, _user(), confirm_leavers=request.form.get("confirm_leavers") == "yes")
+    except ImportError_ as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    db.session.commit()
+    if outcome.refused:
+        flash(outcome.summary.get("message", "The file was refused"), "error")
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    flash(f"Batch {batch_id} committed: {outcome.summary['new_completions']} new completions, "
+          f"{outcome.summary['people_added']} people added, {outcome.summary['leavers']} leavers", "success")
+    return redirect(url_for("imports.batch", batch_id=batch_id))
+
+
+@bp.post("/imports/<int:batch_id>/cancel")
+@policy.signed_in
+def cancel(batch_id: int):
+    """Discard a preview: nothing was applied."""
+    item = _batch_or_404(batch_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        cancel_preview(item, _user())
+    except ImportError_ as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    db.session.commit()
+    flash(f"Batch {batch_id} cancelled: nothing was imported", "success")
+    return redirect(url_for("imports.upload"))
+
+
+@bp.route("/imports/<int:batch_id>/rollback", methods=["GET", "POST"])
+@policy.signed_in
+def rollback_batch(batch_id: int):
+    """Ask, then undo a committed batch."""
+    item = _batch_or_404(batch_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            rollback(item, _user())
+        except ImportError_ as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("imports.batch", batch_id=batch_id))
+        db.session.commit()
+        flash(f"Batch {batch_id} rolled back: the figures are as they were before it", "success")
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    return render_template("imports/rollback.html", batch=item, summary=summary_of(item), form=form)
+
+
+@bp.route("/forces/<code>/imports")
+@policy.signed_in
+def history(code: str):
+    """Every batch uploaded for a force, newest first."""
+    force = _visible_force(code)
+    batches = list(db.session.scalars(
+        select(ImportBatch).where(ImportBatch.force_id == force.id).order_by(ImportBatch.id.desc()).limit(500)
+    ))
+    batches = [b for b in batches if policy.can_manage_batch(_user(), b)]
+    return render_template("imports/history.html", force=force, batches=batches)
+
+
+def _visible_force(code: str) -> Force:
+    try:
+        force = get_force(code)
+    except UserError:
+        abort(404)
+    if not policy.sees_force(_user(), force):
+        abort(404)
+    return force
+
+
+@bp.route("/unmatched")
+@policy.role_required(policy.ADMIN, policy.FORCE_LEAD)
+def unmatched_home():
+    """A force lead's own queue; admins choose a force."""
+    if current_user.force:
+        return redirect(url_for("imports.unmatched", code=current_user.force.code))
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.route("/forces/<code>/unmatched", methods=["GET", "POST"])
+@policy.signed_in
+def unmatched(code: str):
+    """Records no rule could match: confirm a likely person, or dismiss."""
+    force = _visible_force(code)
+    if not policy.sees_people(_user(), force):
+        abort(403)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        key = request.form.get("identity_key", "")
+        choice = request.form.get("person_id", "")
+        try:
+            if choice == "dismiss":
+                n = unmatched.dismiss(force, key, _user())
+                message = f"Dismissed {n} records: they are kept but never count"
+            elif choice.isdigit():
+                n = unmatched.confirm(force, key, int(choice), _user())
+                message = f"Matched {n} records; later uploads will match this learner too"
+            else:
+                raise unmatched.DecisionError("Choose a person, or dismiss the records")
+        except unmatched.DecisionError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+        return redirect(url_for("imports.unmatched", code=code))
+    learners, total = unmatched.waiting(force)
+    return render_template("imports/unmatched.html", force=force, learners=learners, total=total, form=form)
+
+
+@bp.route("/templates/<kind>.xlsx")
+def template(kind: str):
+    """A blank spreadsheet with the canonical headers for a kind of file."""
+    import io
+
+    from importers.templates import template_xlsx
+
+    if kind not in ("roster", "college-learn", "hydra"):
+        abort(404)
+    return send_file(io.BytesIO(template_xlsx(kind)), as_attachment=True, download_name=f"{kind}-template.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
