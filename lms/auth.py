@@ -131,3 +131,11 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Sign in to see this page"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+
+    @app.before_request
+    def _forget_previous_user() -> None:
+        # Flask-Login caches the user in `g`, which lives in the app context. When an outer app context is already
+        # pushed (the test fixtures, scripts) every request shares it, and the first request's user would answer
+        # for later requests whatever cookie or token they carry. Each request must load its own user.
+        g.pop("_login_user", None)
+        g.pop("api_token_auth", None)

@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import fresh_database_url, sign_in
 from sqlalchemy import inspect
 
 from lms import STATIC, create_app
 from lms.extensions import db
+from tests.conftest import fresh_database_url, sign_in
 
 
 def _bare_app(tmp_path: Path, url: str, **extra):

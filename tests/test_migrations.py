@@ -8,13 +8,13 @@ import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import fresh_database_url
 from sqlalchemy import func, inspect, select
 
 from lms import create_app
 from lms.cli import cli
 from lms.extensions import db
 from lms.models import Base, Force, Region, Requirement
+from tests.conftest import fresh_database_url
 
 # migrations/env.py tries Flask-SQLAlchemy's deprecated `db.get_engine()` first and only falls back to `db.engine`
 # on TypeError/AttributeError, so under filterwarnings=error every migration dies with this DeprecationWarning.

@@ -8,6 +8,8 @@ import threading
 from flask import current_app
 from sqlalchemy import update
 
+from importers import FileRefused
+from importers.guard import sniff
 from lms.extensions import db
 from lms.models import ImportBatch, User
 from lms.services import audit
@@ -21,7 +23,12 @@ def start_preview(kind: str, data: bytes, filename: str, force_code: str, user: 
     """Preview a small file now, or store a large one as a "processing" batch for run_pending. Flushes."""
     force = check_request(kind, force_code, user)
     threshold = current_app.config.get("BACKGROUND_IMPORT_BYTES", BACKGROUND_BYTES)
-    if len(data) <= threshold:
+    try:
+        sniff(data, filename)  # cheap: an unreadable file is refused before anything is stored
+        readable = True
+    except FileRefused:
+        readable = False
+    if len(data) <= threshold or not readable:
         outcome = run_import(kind, data, filename, force_code, user, mode="preview")
         return outcome.batch
     batch = ImportBatch(kind=kind, force_id=force.id if force else None, filename=filename[:255],

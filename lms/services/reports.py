@@ -45,12 +45,8 @@ def _counts(relevant: int, complete: int) -> dict:
     return {"relevant": int(relevant), "complete": int(complete), "percent": percent(int(complete), int(relevant))}
 
 
-def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int, dict]:
-    """Compliance figures per force id as of a date: {force_id: {"elearning":…, "hydra":…, "overall":…, "modules":…}}.
-
-    Three aggregate queries for the whole country: module completions per person, Hydra attendance per person,
-    and one GROUP BY force over the population joined to both.
-    """
+def _progress_subqueries(as_of: date, force_ids: list[int] | None):
+    """Per-person progress on ``as_of``: modules completed (m) and Hydra attended (h), as subqueries."""
     lr = LearningRecord
     module_cols = [
         func.max(case((lr.requirement_code == code, 1), else_=0)).label(code.lower()) for code in MODULES
@@ -70,9 +66,11 @@ def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int
     if force_ids is not None:
         modules_q = modules_q.where(lr.force_id.in_(force_ids))
         hydra_q = hydra_q.where(ha.force_id.in_(force_ids))
-    m = modules_q.subquery("m")
-    h = hydra_q.subquery("h")
+    return modules_q.subquery("m"), hydra_q.subquery("h")
 
+
+def _figure_columns(as_of: date, m, h) -> list:
+    """The aggregate columns of the figures, in the order `_figures_from_row` reads them."""
     p = Person
     el = p.elearning_required.is_(True)
     hy = p.hydra_required.is_(True)
@@ -86,15 +84,36 @@ def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int
 
     in_population = and_(p.active.is_(True), or_(p.exempt_until.is_(None), p.exempt_until < as_of))
     exempt = and_(p.active.is_(True), p.exempt_until.is_not(None), p.exempt_until >= as_of)
+    return [
+        total(and_(in_population, el)), total(and_(in_population, el, el_done)),
+        total(and_(in_population, hy)), total(and_(in_population, hy, hy_done)),
+        total(and_(in_population, relevant)), total(and_(in_population, complete)),
+        *[total(and_(in_population, el, getattr(m.c, code.lower()) == 1)) for code in MODULES],
+        total(exempt),
+    ]
+
+
+def _figures_from_row(values) -> dict:
+    el_rel, el_comp, hy_rel, hy_comp, ov_rel, ov_comp, *rest = values
+    return {
+        "elearning": _counts(el_rel, el_comp),
+        "hydra": _counts(hy_rel, hy_comp),
+        "overall": _counts(ov_rel, ov_comp),
+        "modules": dict(zip(MODULES, (int(v) for v in rest[: len(MODULES)]), strict=True)),
+        "exempt": int(rest[len(MODULES)]),
+    }
+
+
+def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int, dict]:
+    """Compliance figures per force id as of a date: {force_id: {"elearning":…, "hydra":…, "overall":…, "modules":…}}.
+
+    Three aggregate queries for the whole country: module completions per person, Hydra attendance per person,
+    and one GROUP BY force over the population joined to both.
+    """
+    m, h = _progress_subqueries(as_of, force_ids)
+    p = Person
     query = (
-        select(
-            p.force_id,
-            total(and_(in_population, el)), total(and_(in_population, el, el_done)),
-            total(and_(in_population, hy)), total(and_(in_population, hy, hy_done)),
-            total(and_(in_population, relevant)), total(and_(in_population, complete)),
-            *[total(and_(in_population, el, getattr(m.c, code.lower()) == 1)) for code in MODULES],
-            total(exempt),
-        )
+        select(p.force_id, *_figure_columns(as_of, m, h))
         .select_from(p)
         .outerjoin(m, m.c.person_id == p.id)
         .outerjoin(h, h.c.person_id == p.id)
@@ -102,18 +121,7 @@ def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int
     )
     if force_ids is not None:
         query = query.where(p.force_id.in_(force_ids))
-    out: dict[int, dict] = {}
-    for row in db.session.execute(query):
-        force_id, el_rel, el_comp, hy_rel, hy_comp, ov_rel, ov_comp, *rest = row
-        modules = dict(zip(MODULES, (int(v) for v in rest[: len(MODULES)]), strict=True))
-        out[force_id] = {
-            "elearning": _counts(el_rel, el_comp),
-            "hydra": _counts(hy_rel, hy_comp),
-            "overall": _counts(ov_rel, ov_comp),
-            "modules": modules,
-            "exempt": int(rest[len(MODULES)]),
-        }
-    return out
+    return {row[0]: _figures_from_row(row[1:]) for row in db.session.execute(query)}
 
 
 def _empty_figures() -> dict:

@@ -64,7 +64,7 @@ def timezone() -> ZoneInfo:
 
 
 def _crontab_weekdays(field: str) -> str:
-    """Crontab counts weekdays from Sunday = 0 (or 7); APScheduler 3 from Monday = 0. Use names, which both read alike."""
+    """Crontab counts weekdays from Sunday = 0 (or 7), APScheduler 3 from Monday = 0: use names, read alike by both."""
     if not re.search(r"\d", field):
         return field
     out: list[str] = []

@@ -54,7 +54,8 @@ def create_user(email: str, role: str, *, password: str | None = None, force_cod
         role=role,
         force_id=force.id if force and role == "force_lead" else None,
         region_id=region.id if region and role == "regional" else None,
-        password_hash=hash_password(password) if password else None,
+        # An empty password is refused by the rules, not taken as "no password" (`--password-stdin` fed nothing).
+        password_hash=hash_password(password) if password is not None else None,
     )
     db.session.add(user)
     db.session.flush()

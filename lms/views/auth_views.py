@@ -53,7 +53,11 @@ def sign_out():
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         if current_user.is_authenticated:
-            audit.record("sign_out", current_user._get_current_object())
+            user = current_user._get_current_object()
+            # Sessions are signed cookies: a copy of one stays valid until the user's session_version changes.
+            # Bumping it ends this user's sessions everywhere, so a copied cookie cannot be replayed after sign-out.
+            user.session_version = (user.session_version or 0) + 1
+            audit.record("sign_out", user)
             db.session.commit()
         logout_user()
         session.clear()
