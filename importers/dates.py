@@ -47,12 +47,11 @@ def parse_date(value: object, *, today: date | None = None) -> date:
     ``14/05/2025``, ``14/05/25, 09:32``, ``14-05-2025``, ``2025-05-14``, ``14 May 2025``, ``14-May-2025``,
     each with an optional time. With ``today``, a date after today or before 2020 is refused too.
     """
+    written = None  # how the value was written, for messages (dates are shown dd/mm/yyyy)
     if isinstance(value, datetime):
         result = value.date()
-        written = show(result)
     elif isinstance(value, date):
         result = value
-        written = show(result)
     elif isinstance(value, str):
         parsed = _parse_text(value)
         if isinstance(parsed, str):
@@ -64,7 +63,7 @@ def parse_date(value: object, *, today: date | None = None) -> date:
         written = f"{value:g} (Excel date {show(result)})"
     else:
         raise DateError(f"{_short(str(value))} is not a date: write it day first, like 14/05/2025")
-    if today is not None:
+    if today is not None and not EARLIEST <= result <= today:
         check_range(result, today, written)
     return result
 

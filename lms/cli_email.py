@@ -1,1 +1,100 @@
-"""`lms send-league-tables`, `lms send-reminders` and `lms run-scheduler` (being written)."""
+"""`lms send-league-tables`, `lms send-reminders` and `lms run-scheduler`.
+
+Output: one tab-separated line per email, `ACTION<TAB>KIND<TAB>PERIOD<TAB>RECIPIENT<TAB>SUBJECT` (plus the error for
+a failure), where ACTION is `would send` (dry run), `sent`, `failed` or `pending`; then notes (forces with no chief
+constable address, ...) and a one-line summary. Emails already sent this period are counted, not listed.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from lms.cli import cli, fail
+from lms.extensions import db
+
+LISTED = ("would send", "sent", "failed", "pending")
+
+
+def echo_report(report) -> None:
+    for o in report.outcomes:
+        if o.action in LISTED:
+            fields = [o.action, o.kind, o.period, o.recipient, o.subject] + ([o.error] if o.error else [])
+            click.echo("\t".join(f.replace("\t", " ") for f in fields))
+    for note in report.notes:
+        click.echo(note)
+    click.echo(report.summary())
+
+
+def _finish(report) -> None:
+    if report.dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    echo_report(report)
+    if report.failed:
+        fail(f"{report.failed} of the emails failed; they will be retried at the next run")
+
+
+@cli.command("send-league-tables")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send and log nothing.")
+@click.option("--force", "force_code", metavar="CODE", help="Only this force's chief constable (e.g. kent).")
+def send_league_tables(dry_run: bool, force_code: str | None) -> None:
+    """Email each chief constable this month's league table. Idempotent per month: nobody gets it twice.
+
+    Forces with no chief constable address are listed, and told to the admins by email. When the publish step is
+    on and this month's table is not published, nothing is sent and the command exits 1.
+    """
+    from lms.services.emails import EmailRefused
+    from lms.services.emails import send_league_tables as send
+
+    try:
+        report = send(dry_run=dry_run, force_code=force_code, actor_name="cli")
+    except EmailRefused as exc:
+        fail(str(exc))
+    _finish(report)
+
+
+@cli.command("send-reminders")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send and log nothing.")
+def send_reminders(dry_run: bool) -> None:
+    """Stale-data reminders to force leads and personal reminders (opted-in forces). Idempotent per ISO week.
+
+    A person gets a personal reminder at most once every 14 days; leavers and exempt people never do.
+    """
+    from lms.services.emails import send_reminders as send
+
+    _finish(send(dry_run=dry_run, actor_name="cli"))
+
+
+@cli.command("run-scheduler")
+def run_scheduler() -> None:
+    """Run the scheduler in the foreground (Ctrl-C stops it): league tables, reminders, daily figures, retries.
+
+    Schedules come from the Schedules admin page and are re-read every minute. Run exactly one of these beside the
+    web server; web workers never run jobs.
+    """
+    import logging
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lms import jobs
+    from lms.services import schedules
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        settings = schedules.job_settings()
+    except SQLAlchemyError as exc:
+        fail(f"Cannot read the schedules ({type(exc).__name__}); run `lms init-db` first")
+    tz = app.config["TIMEZONE"]
+    click.echo(f"Scheduler starting ({tz}). Ctrl-C stops it.")
+    for setting in settings:
+        if setting.enabled:
+            upcoming = schedules.next_runs(setting.cron, count=1)
+            when = upcoming[0].strftime("%Y-%m-%d %H:%M %Z") if upcoming else "never"
+            click.echo(f"  {setting.spec.job_id}: {setting.cron} (next {when})")
+        else:
+            click.echo(f"  {setting.spec.job_id}: off")
+    db.session.remove()
+    jobs.run_scheduler(app)

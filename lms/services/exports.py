@@ -15,8 +15,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """Neutralise text a spreadsheet would run as a formula by prefixing an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Neutralise text a spreadsheet would run as a formula by prefixing an apostrophe.
+
+    Leading spaces are looked through: some spreadsheets trim them before deciding a cell is a formula.
+    """
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -100,3 +103,56 @@ def render_table(table: dict, fmt: str) -> str | bytes:
     if fmt == "xlsx":
         return to_xlsx(table)
     return to_text(table)
+
+
+PEOPLE_HEADERS = [
+    "Staff number", "Surname", "Forename", "Email", "Rank", "Role", "Department", "Role category",
+    "E-learning required", "Hydra required", *[f"{m} completed" for m in MODULES], "Hydra attended",
+    "Status", "Still to do",
+]
+
+
+def people_to_xlsx(force_name: str, lines: list, as_of, deadline, description: str) -> bytes:
+    """The people list of one force as .xlsx: personal data, for the force's own leads only.
+
+    ``lines`` are `lms.services.people.PersonLine`s; every text cell is neutralised against formula injection.
+    """
+    from lms.services.people import outstanding_text
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "People"
+    ws.append([safe_cell(f"{force_name}: OIC training, {description}, as of {as_of.isoformat()}")])
+    ws.append([f"Deadline for recommendations 8 and 9: {deadline.isoformat()}"])
+    ws.append(["Personal data: handle under UK GDPR and your force's policy; do not forward outside the force."])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
+    ws.append(PEOPLE_HEADERS)
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        person, status = line.person, line.status
+        if status.exempt:
+            state = "Exempt"
+        elif not status.relevant:
+            state = "Nothing required"
+        else:
+            state = "Complete" if status.compliant else "Outstanding"
+        ws.append([safe_cell(v) for v in [
+            person.staff_number, person.surname, person.forename, person.email, person.rank, person.role,
+            person.department, person.role_category,
+            "Yes" if status.elearning_required else "No", "Yes" if status.hydra_required else "No",
+            *[status.module_dates[m] for m in MODULES], status.hydra_date,
+            state, "" if state == "Complete" else outstanding_text(status),
+        ]])
+    first_date_col = PEOPLE_HEADERS.index("M1 completed") + 1
+    for row in ws.iter_rows(min_row=header_row + 1, min_col=first_date_col, max_col=first_date_col + len(MODULES)):
+        for cell in row:
+            cell.number_format = "dd/mm/yyyy"
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    for col, width in (("A", 14), ("B", 20), ("C", 16), ("D", 30), ("G", 24), ("P", 14), ("Q", 34)):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

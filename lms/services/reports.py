@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import and_, case, distinct, func, or_, select
 
-from lms.compliance import MODULES, percent, rank_forces
+from lms.compliance import MODULES, percent, rank_forces, round_half_up
 from lms.extensions import db
 from lms.models import (
     BatchForce,
@@ -150,6 +152,18 @@ def unmatched_counts(force_ids: list[int] | None = None) -> dict[int, int]:
     return counts
 
 
+def record_counts(force_ids: list[int] | None = None) -> dict[int, int]:
+    """Every College Learn record and Hydra attendance held for each force, matched or not (dismissed excluded)."""
+    counts: dict[int, int] = {}
+    for model in (LearningRecord, HydraAttendance):
+        q = select(model.force_id, func.count()).where(model.dismissed.is_(False)).group_by(model.force_id)
+        if force_ids is not None:
+            q = q.where(model.force_id.in_(force_ids))
+        for force_id, n in db.session.execute(q):
+            counts[force_id] = counts.get(force_id, 0) + int(n)
+    return counts
+
+
 def last_uploads(force_ids: list[int] | None = None) -> dict[int, dict[str, str | None]]:
     """The date of each force's last committed upload of each kind."""
     q = (
@@ -184,6 +198,7 @@ def _force_rows(force_ids: list[int] | None = None) -> list[tuple[Force, str]]:
 def _entries(as_of: date, force_ids: list[int] | None = None) -> list[dict]:
     figures = compute_figures(as_of, force_ids)
     unmatched = unmatched_counts(force_ids)
+    records = record_counts(force_ids)
     uploads = last_uploads(force_ids)
     rostered = forces_with_roster(force_ids)
     entries = []
@@ -200,6 +215,7 @@ def _entries(as_of: date, force_ids: list[int] | None = None) -> list[dict]:
                 "overall": fig["overall"],
                 "modules": fig["modules"],
                 "unmatched_records": unmatched.get(force.id, 0),
+                "records": records.get(force.id, 0),
                 "last_upload": uploads.get(force.id, dict.fromkeys(UPLOAD_KINDS)),
                 "has_roster": force.id in rostered,
                 "exempt": fig["exempt"],
@@ -290,3 +306,204 @@ def visible_force_codes(user) -> set[str]:
     from lms import policy
 
     return {f.code for f, _ in _force_rows() if policy.sees_force(user, f)}
+
+
+# --- Pages: RAG, data quality, movement, breakdowns -------------------------------------------------------------
+
+STALE_AFTER_DAYS = 30
+UNMATCHED_SHARE = 0.05  # of the force's records
+UNMATCHED_MAX = 50
+SMALL_GROUP = 5  # groups with fewer relevant people are merged for viewers who may not see people
+KIND_LABELS = {"roster": "roster", "college-learn": "College Learn", "hydra": "Hydra"}
+
+
+def rag_status(entry: dict, as_of: date, deadline: date) -> dict:
+    """The RAG tag of a force against the target of 100% by the deadline: {"colour", "text"}.
+
+    Everyone relevant done is green whatever the date. Up to and on the deadline: 90% or more green
+    ("On track"), 50% or more yellow ("Behind"), less red ("Far behind"). After it anything short of 100%
+    has missed the target: 90% or more yellow ("Nearly there"), less red ("Far behind").
+    """
+    overall = entry["overall"]
+    if entry.get("rank") is None or overall["percent"] is None:
+        return {"colour": "grey", "text": "No roster" if not entry.get("has_roster", True) else "No data"}
+    if overall["complete"] == overall["relevant"]:
+        return {"colour": "green", "text": "Target met"}
+    p = overall["percent"]
+    if as_of <= deadline:
+        if p >= 90:
+            return {"colour": "green", "text": "On track"}
+        if p >= 50:
+            return {"colour": "yellow", "text": "Behind"}
+        return {"colour": "red", "text": "Far behind"}
+    if p >= 90:
+        return {"colour": "yellow", "text": "Nearly there"}
+    return {"colour": "red", "text": "Far behind"}
+
+
+def data_quality(entry: dict, as_of: date) -> list[str]:
+    """Plain-English warnings about a force's data: no roster, stale or missing uploads, many unmatched records.
+
+    Stale means the last College Learn or Hydra upload is more than 30 days before ``as_of`` (or there is none);
+    many unmatched means more than 50, or more than 5% of the force's records.
+    """
+    flags = []
+    if not entry.get("has_roster", True):
+        flags.append("No roster uploaded")
+    for kind in ("college-learn", "hydra"):
+        last = entry["last_upload"].get(kind)
+        if last is None:
+            flags.append(f"No {KIND_LABELS[kind]} upload")
+            continue
+        age = (as_of - date.fromisoformat(last)).days
+        if age > STALE_AFTER_DAYS:
+            flags.append(f"{KIND_LABELS[kind]} data {age} days old")
+    unmatched = entry.get("unmatched_records", 0)
+    records = entry.get("records") or 0
+    if unmatched > UNMATCHED_MAX or (records and unmatched / records > UNMATCHED_SHARE):
+        share = f" ({100 * unmatched / records:.0f}% of records)" if records else ""
+        flags.append(f"{unmatched} unmatched records{share}")
+    return flags
+
+
+def month_earlier(day: date) -> date:
+    """The same day a calendar month earlier, clamped to the month's end (31 March -> 28 or 29 February)."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def positions_on(day: date) -> dict[str, dict]:
+    """Each force's rank and overall percent as its snapshots stood on ``day``: {code: {"rank", "percent"}}.
+
+    A force's position on a day is its latest snapshot on or before it (a snapshot is taken after every upload
+    and rollback and daily, so nothing changed in between). Forces with no snapshot by then are absent.
+    """
+    latest = (
+        select(ForceSnapshot.force_id, func.max(ForceSnapshot.as_of).label("as_of"))
+        .where(ForceSnapshot.as_of <= day)
+        .group_by(ForceSnapshot.force_id)
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(ForceSnapshot).join(
+            latest, and_(ForceSnapshot.force_id == latest.c.force_id, ForceSnapshot.as_of == latest.c.as_of)
+        )
+    )
+    entries = [r.figures["entry"] for r in rows if r.figures.get("entry")]
+    return {e["code"]: {"rank": e["rank"], "percent": e["overall"]["percent"]} for e in rank_forces(entries)}
+
+
+def movement(entries: list[dict], as_of: date) -> tuple[date, dict[str, dict]]:
+    """Change in rank and overall percent since a month before ``as_of``, per force code.
+
+    Returns (the comparison date, {code: {"status": "new"|"same"|"up"|"down"|"none", "places", "percent_change",
+    "previous_rank"}}). "new" is a ranked force that had no rank a month earlier; "none" an unranked force.
+    """
+    since = month_earlier(as_of)
+    before = positions_on(since)
+    out: dict[str, dict] = {}
+    for e in entries:
+        prev = before.get(e["code"])
+        item = {"status": "none", "places": 0, "percent_change": None, "previous_rank": None}
+        if e.get("rank") is not None:
+            if prev is None or prev["rank"] is None:
+                item["status"] = "new"
+            else:
+                places = prev["rank"] - e["rank"]
+                item.update(
+                    status="up" if places > 0 else "down" if places < 0 else "same",
+                    places=abs(places),
+                    previous_rank=prev["rank"],
+                    percent_change=round_half_up(
+                        Fraction(str(e["overall"]["percent"])) - Fraction(str(prev["percent"])), 1
+                    ),
+                )
+        out[e["code"]] = item
+    return since, out
+
+
+def league_page(as_of: date | None = None) -> dict:
+    """Everything the league-table page shows: ranked entries with RAG, data-quality flags and movement."""
+    as_of = as_of or today()
+    deadline = current_app.config["DEADLINE"]
+    entries = league_entries(as_of)
+    since, moves = movement(entries, as_of)
+    rows = [
+        {**e, "rag": rag_status(e, as_of, deadline), "flags": data_quality(e, as_of), "movement": moves[e["code"]]}
+        for e in entries
+    ]
+    return {"as_of": as_of, "deadline": deadline, "compared_with": since, "forces": rows}
+
+
+def force_breakdowns(force: Force, as_of: date, *, merge_small: bool = False) -> dict[str, list[dict]]:
+    """A force's figures by department and by role category, in one GROUP BY over its active people.
+
+    Each group: {"name", "people", "elearning", "hydra", "overall"}. With ``merge_small``, groups with fewer than
+    SMALL_GROUP relevant people are added together into one line, so aggregates never point at an individual.
+    """
+    m, h = _progress_subqueries(as_of, [force.id])
+    p = Person
+    dept = func.coalesce(p.department, "")
+    category = func.coalesce(p.role_category, "")
+    query = (
+        select(dept, category, func.count(), *_figure_columns(as_of, m, h))
+        .select_from(p)
+        .outerjoin(m, m.c.person_id == p.id)
+        .outerjoin(h, h.c.person_id == p.id)
+        .where(p.force_id == force.id, p.active.is_(True))
+        .group_by(dept, category)
+    )
+    raw: dict[str, dict[str, list[int]]] = {"department": {}, "role_category": {}}
+    for department, role_category, people, *values in db.session.execute(query):
+        numbers = [int(people), *(int(v) for v in values[:6])]
+        for key, name in (("department", department), ("role_category", role_category)):
+            label = name.strip() or "Not recorded"
+            total = raw[key].setdefault(label, [0] * 7)
+            raw[key][label] = [a + b for a, b in zip(total, numbers, strict=True)]
+    out: dict[str, list[dict]] = {}
+    for key, groups in raw.items():
+        items = sorted(groups.items(), key=lambda kv: kv[0].casefold())
+        if merge_small:
+            small = [v for _, v in items if v[5] < SMALL_GROUP]
+            items = [(k, v) for k, v in items if v[5] >= SMALL_GROUP]
+            if small:
+                merged = [sum(col) for col in zip(*small, strict=True)]
+                items.append((f"Smaller groups together ({len(small)} with fewer than {SMALL_GROUP} people "
+                              "who must train)", merged))
+        out[key] = [
+            {
+                "name": name,
+                "people": v[0],
+                "elearning": _counts(v[1], v[2]),
+                "hydra": _counts(v[3], v[4]),
+                "overall": _counts(v[5], v[6]),
+            }
+            for name, v in items
+        ]
+    return out
+
+
+def force_overview(force: Force, as_of: date | None = None, *, merge_small: bool = True) -> dict:
+    """Everything a force page shows except people: figures, rank, RAG, flags, movement, breakdowns, trend."""
+    from lms.services import trends
+
+    as_of = as_of or today()
+    deadline = current_app.config["DEADLINE"]
+    entries = league_entries(as_of)
+    entry = next(e for e in entries if e["code"] == force.code)
+    since, moves = movement([entry], as_of)
+    points = trends.history(force, as_of, current=entry)
+    return {
+        "as_of": as_of,
+        "deadline": deadline,
+        "entry": entry,
+        "ranked_forces": sum(1 for e in entries if e.get("rank") is not None),
+        "total_forces": len(entries),
+        "rag": rag_status(entry, as_of, deadline),
+        "flags": data_quality(entry, as_of),
+        "compared_with": since,
+        "movement": moves[force.code],
+        "breakdowns": force_breakdowns(force, as_of, merge_small=merge_small),
+        "trend": trends.chart_points(points),
+        "projection": trends.projection(points, as_of, deadline),
+    }

@@ -18,7 +18,9 @@ def get_force(code: str) -> Force:
     """The force with this code, or UserError listing how to find the codes."""
     force = db.session.scalar(select(Force).where(Force.code == code.strip().lower()))
     if force is None:
-        raise UserError(f"No force with code '{code}'. Codes are data.police.uk force ids, like 'kent' or 'metropolitan'.")
+        raise UserError(
+            f"No force with code '{code}'. Codes are data.police.uk force ids, like 'kent' or 'metropolitan'."
+        )
     return force
 
 

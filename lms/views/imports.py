@@ -10,7 +10,8 @@ from lms import policy
 from lms.extensions import db
 from lms.forms import ConfirmForm, UploadForm
 from lms.models import Force, ImportBatch
-from lms.services import background, unmatched
+from lms.services import background
+from lms.services import unmatched as unmatched_queue
 from lms.services.imports import ImportError_, cancel_preview, commit_preview, get_batch, rollback, summary_of
 from lms.services.users import UserError, get_force
 
@@ -198,21 +199,21 @@ def unmatched(code: str):
         choice = request.form.get("person_id", "")
         try:
             if choice == "dismiss":
-                n = unmatched.dismiss(force, key, _user())
+                n = unmatched_queue.dismiss(force, key, _user())
                 message = f"Dismissed {n} records: they are kept but never count"
             elif choice.isdigit():
-                n = unmatched.confirm(force, key, int(choice), _user())
+                n = unmatched_queue.confirm(force, key, int(choice), _user())
                 message = f"Matched {n} records; later uploads will match this learner too"
             else:
-                raise unmatched.DecisionError("Choose a person, or dismiss the records")
-        except unmatched.DecisionError as exc:
+                raise unmatched_queue.DecisionError("Choose a person, or dismiss the records")
+        except unmatched_queue.DecisionError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
             db.session.commit()
             flash(message, "success")
         return redirect(url_for("imports.unmatched", code=code))
-    learners, total = unmatched.waiting(force)
+    learners, total = unmatched_queue.waiting(force)
     return render_template("imports/unmatched.html", force=force, learners=learners, total=total, form=form)
 
 
