@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
-from .base import KIND_LABELS, KINDS, FileRefused, ReadResult
-from .college_learn import header_extra, read_college_learn_grid
+from .base import KIND_LABELS, KINDS, FileRefused, ReadResult, RowError
+from .college_learn import header_extra, module_columns, read_college_learn_grid
 from .guard import sniff
 from .headers import (
     DISTINCTIVE,
@@ -17,6 +17,7 @@ from .headers import (
     first_texts,
     found_list,
     guess_kind,
+    label,
     refuse_wrong_kind,
 )
 from .hydra import read_hydra_grid
@@ -54,25 +55,28 @@ def read_file(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
+    if isinstance(today, datetime):  # a datetime would not compare with the dates read
+        today = today.date()
     sniffed = sniff(data, filename)
-    resolver = ModuleResolver(module_aliases) if kind == "college-learn" else None
-    extra = header_extra(resolver) if resolver is not None else None
+    resolver = ModuleResolver(module_aliases)
     try:
         if sniffed.format == "xlsx":
-            grid, header = _locate_xlsx(kind, data, filename, extra)
+            grid, header = _locate_xlsx(kind, data, filename, resolver)
         else:
-            grid, header = _locate_csv(kind, sniffed.text or "", extra)
-        _check_kind(kind, header)
+            grid, header = _locate_csv(kind, sniffed.text or "", resolver)
         if kind == "roster":
-            return read_roster_grid(grid, header, today=today, progress=progress)
-        if kind == "college-learn":
-            return read_college_learn_grid(grid, header, today=today, resolver=resolver, progress=progress)
-        return read_hydra_grid(grid, header, today=today, progress=progress)
+            result = read_roster_grid(grid, header, today=today, progress=progress)
+        elif kind == "college-learn":
+            result = read_college_learn_grid(grid, header, today=today, resolver=resolver, progress=progress)
+        else:
+            result = read_hydra_grid(grid, header, today=today, progress=progress)
     except FileRefused as exc:
         if sniffed.renamed and sniffed.format == "csv":
             exc.message = f"This file is named .xlsx but is plain text, so it was read as CSV. {exc.message}"
             exc.args = (exc.message,)
         raise
+    result.warnings[:0] = _repeated_headings(header)
+    return result
 
 
 def read_roster(data: bytes, filename: str, *, today: date, progress: Progress | None = None) -> ReadResult:
@@ -97,20 +101,29 @@ def read_hydra(data: bytes, filename: str, *, today: date, progress: Progress | 
     return read_file("hydra", data, filename, today=today, progress=progress)
 
 
-def _locate_xlsx(kind, data, filename, extra) -> tuple[list[list], Header]:
+def _extra(kind: str, resolver: ModuleResolver) -> Callable[[Header], int] | None:
+    return header_extra(resolver) if kind == "college-learn" else None
+
+
+def _locate_xlsx(kind: str, data: bytes, filename: str, resolver: ModuleResolver) -> tuple[list[list], Header]:
     """The first sheet (visible ones first) with a heading row for this kind."""
     seen: list[list[list]] = []
+    wrong_kind: FileRefused | None = None
     for _name, grid in xlsx_grids(data, filename):
-        header = find_header(grid, kind, extra)
+        header = find_header(grid, kind, _extra(kind, resolver))
         if header is not None:
-            return grid, header
-        if any(any(row) for row in grid[:HEADER_SCAN_ROWS]):
+            refusal = _wrong_kind(kind, header, resolver)
+            if refusal is None:
+                return grid, header
+            wrong_kind = wrong_kind or refusal
+        elif any(any(row) for row in grid[:HEADER_SCAN_ROWS]):
             seen.append(grid[:HEADER_SCAN_ROWS])
-    raise _no_header(kind, seen)
+    raise wrong_kind or _no_header(kind, seen)
 
 
-def _locate_csv(kind, text, extra) -> tuple[list[list], Header]:
+def _locate_csv(kind: str, text: str, resolver: ModuleResolver) -> tuple[list[list], Header]:
     """Pick the delimiter whose first rows give the best heading row, then read the whole file with it."""
+    extra = _extra(kind, resolver)
     best: tuple[int, int, str] | None = None
     samples = []
     for delimiter in CSV_DELIMITERS:
@@ -128,6 +141,8 @@ def _locate_csv(kind, text, extra) -> tuple[list[list], Header]:
     grid = csv_grid(text, best[2])
     header = find_header(grid, kind, extra)
     assert header is not None  # the same first rows as the sample
+    if (refusal := _wrong_kind(kind, header, resolver)) is not None:
+        raise refusal
     return grid, header
 
 
@@ -148,12 +163,26 @@ def _no_header(kind: str, grids: list[list[list]]) -> FileRefused:
     return FileRefused(message, details)
 
 
-def _check_kind(kind: str, header: Header) -> None:
-    """Refuse a file whose headings are clearly another kind's (a Hydra register uploaded as a roster...)."""
+def _wrong_kind(kind: str, header: Header, resolver: ModuleResolver) -> FileRefused | None:
+    """The refusal for headings that are clearly another kind's (a Hydra register uploaded as a roster...)."""
     own = sum(1 for f in header.columns if f in DISTINCTIVE[kind]) + header.extra
     if own:
-        return
+        return None
     scores = {k: sum(1 for f in header.columns if f in names) for k, names in DISTINCTIVE.items() if k != kind}
+    if "college-learn" in scores:  # a wide export's module columns are College Learn's too
+        scores["college-learn"] += 2 * len(module_columns(header, resolver))
     other, score = max(scores.items(), key=lambda kv: kv[1])
-    if score >= 2:
-        raise refuse_wrong_kind(kind, other)
+    return refuse_wrong_kind(kind, other) if score >= 2 else None
+
+
+def _repeated_headings(header: Header) -> list[RowError]:
+    """Warnings for columns ignored because an earlier column already names the same thing."""
+    warnings = []
+    for col, name in header.duplicates:
+        used = header.texts[header.columns[name]]
+        warnings.append(RowError(
+            header.index + 1, header.texts[col],
+            f"This column is ignored: '{used}' is already the {label(name)} column. "
+            "Remove one of them, or rename it if it means something else",
+        ))
+    return warnings

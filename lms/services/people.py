@@ -185,9 +185,7 @@ class RecordExplanation:
     status: str
     counts: bool
     reason: str
-    batch_id: int
-    batch_status: str
-    filename: str
+    batch: ImportBatch
     row: int
     match_method: str | None
 
@@ -236,8 +234,8 @@ def explain_person(person: Person, as_of: date) -> dict:
                     counts, reason = True, f"Counts: the earliest completion of {label}"
                 else:
                     reason = f"An earlier completion of {label} already counts"
-        learning.append(RecordExplanation(code, record.completed_on, record.status, counts, reason, batch.id,
-                                          batch.status, batch.filename, record.source_row, record.match_method))
+        learning.append(RecordExplanation(code, record.completed_on, record.status, counts, reason, batch,
+                                          record.source_row, record.match_method))
 
     hydra = []
     for record, batch in records["hydra"]:
@@ -254,8 +252,8 @@ def explain_person(person: Person, as_of: date) -> dict:
                     counts, reason = True, "Counts: the first session attended"
                 else:
                     reason = "An earlier session already counts"
-        hydra.append(RecordExplanation("HYDRA", record.session_date, record.attendance, counts, reason, batch.id,
-                                       batch.status, batch.filename, record.source_row, record.match_method))
+        hydra.append(RecordExplanation("HYDRA", record.session_date, record.attendance, counts, reason, batch,
+                                       record.source_row, record.match_method))
 
     roster = {
         "created": db.session.get(ImportBatch, person.created_batch_id) if person.created_batch_id else None,

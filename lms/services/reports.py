@@ -317,6 +317,11 @@ SMALL_GROUP = 5  # groups with fewer relevant people are merged for viewers who 
 KIND_LABELS = {"roster": "roster", "college-learn": "College Learn", "hydra": "Hydra"}
 
 
+def sum_counts(items: list[dict]) -> dict:
+    """Counts added together (a region's total), with the percent of the sums."""
+    return _counts(sum(c["relevant"] for c in items), sum(c["complete"] for c in items))
+
+
 def rag_status(entry: dict, as_of: date, deadline: date) -> dict:
     """The RAG tag of a force against the target of 100% by the deadline: {"colour", "text"}.
 

@@ -196,3 +196,17 @@ def test_xlsx_named_csv_is_read_as_xlsx():
 def test_unknown_kind_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown kind"):
         read_file("payroll", ROSTER_CSV, "roster.csv", today=TODAY)
+
+
+def test_wide_college_learn_export_uploaded_as_roster():
+    data = csv_bytes([["First name", "Last name", "Email address", "ID number", "OIC module 1", "OIC module 2"],
+                      ["Ann", "Lee", "a@kent.police.uk", "S1", "Completed", ""]])
+    assert "This looks like a College Learn export, not a roster" in refusal("roster", data, "x.csv").message
+
+
+def test_wrong_kind_on_the_first_sheet_does_not_hide_the_right_one_later():
+    hydra = [HYDRA_HEADERS, ["20/01/2026", "H1", "Lewes", "T", "S1", "A", "B", "", "Sussex", "Yes"]]
+    data = xlsx_bytes([ROSTER_HEADERS, roster_row(1)], sheets_before=[("Register", hydra)])
+    result = read_file("roster", data, "both.xlsx", today=TODAY)
+    assert [r.staff_number for r in result.rows] == ["S0001"]
+    assert "This looks like a Hydra register" in refusal("roster", xlsx_bytes(hydra), "x.xlsx").message

@@ -181,3 +181,17 @@ def test_progress_is_reported():
         (done, total)))
     assert len(result.rows) == 4500
     assert calls == [(2000, 4500), (4000, 4500), (4500, 4500)]
+
+
+def test_repeated_heading_is_ignored_with_a_warning():
+    rows = [ROSTER_HEADERS + ["First name"], roster_row(1) + ["Annie"]]
+    result = read_file("roster", csv_bytes(rows), "r.csv", today=TODAY)
+    assert result.rows[0].forename == "Ann"
+    assert [(w.row, w.column) for w in result.warnings] == [(1, "First name")]
+    assert "'Forename' is already the Forename column" in result.warnings[0].message
+
+
+def test_today_may_be_a_datetime():
+    rows = [ROSTER_HEADERS + ["Exempt until"], roster_row(1) + ["01/01/2030"]]
+    result = read_file("roster", csv_bytes(rows), "r.csv", today=datetime(2026, 11, 28, 9, 30))
+    assert result.rows[0].exempt_until == date(2030, 1, 1)

@@ -1,0 +1,155 @@
+"""Import benchmark: a 25,000-person roster and a 100,000-row College Learn .xlsx for one force, end to end.
+
+Prints the end-to-end time (read, validate, match, store) and the floor measured in the same run: a bare expat
+parse of the sheet XML plus a raw sqlite3 insert of the same number of rows. Also the peak RSS of the import
+process. Run: .venv/bin/python bench/import_bench.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+from xml.parsers import expat
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+PEOPLE = 25_000
+ROWS = 100_000
+FORCE = "metropolitan"
+TITLES = [
+    "OIC module 1: introduction to organised immigration crime",
+    "OIC module 2: legislation and powers",
+    "OIC module 3: incident types and the investigative mindset",
+    "OIC module 4: inland case study",
+    "Fire safety awareness",
+]
+
+
+def make_files() -> tuple[Path, Path]:
+    """Generate (once) the roster .csv and the College Learn .xlsx under bench/data/."""
+    DATA.mkdir(exist_ok=True)
+    roster = DATA / "roster_25k.csv"
+    export = DATA / "college_learn_100k.xlsx"
+    if roster.exists() and export.exists():
+        return roster, export
+    from openpyxl import Workbook
+
+    rng = random.Random(42)
+    cats = ["frontline"] * 6 + ["investigator"] * 3 + ["manager"]
+    with roster.open("w") as fh:
+        fh.write("Staff number,Forename,Surname,Email,Rank,Role,Department,Role category\n")
+        for i in range(PEOPLE):
+            fh.write(f"M{i:06},Fore{i},Sur{i},p{i}@met.police.invalid,Constable,Officer,Dept{i % 40},"
+                     f"{rng.choice(cats)}\n")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Course completions")
+    ws.append(["Staff number", "Email", "First name", "Last name", "Organisation", "Course", "Status",
+               "Date completed"])
+    start = date(2024, 1, 1)
+    for n in range(ROWS):
+        i = rng.randrange(PEOPLE + 2000)  # some learners are not on the roster: unmatched
+        done = rng.random() < 0.8
+        ws.append([f"M{i:06}", f"p{i}@met.police.invalid", f"Fore{i}", f"Sur{i}", "Metropolitan Police Service",
+                   TITLES[n % 5], "Completed" if done else "In progress",
+                   start + timedelta(days=rng.randrange(600)) if done else None])
+    wb.save(export)
+    return roster, export
+
+
+def floor(export: Path) -> float:
+    """Seconds for a bare expat parse of the sheet XML plus a raw sqlite3 insert of the same rows."""
+    t0 = time.perf_counter()
+    with zipfile.ZipFile(export) as zf:
+        name = next(n for n in zf.namelist() if n.startswith("xl/worksheets/"))
+        xml = zf.read(name)
+    rows = []
+    current: list = []
+    parser = expat.ParserCreate()
+
+    def start(tag, _attrs):
+        if tag == "row":
+            current.clear()
+
+    def end(tag):
+        if tag == "row":
+            rows.append(tuple(current[:8]) + (None,) * (8 - len(current[:8])))
+
+    def text(data):
+        current.append(data)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.Parse(xml, True)
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = sqlite3.connect(Path(tmp) / "floor.db")
+        conn.execute("CREATE TABLE r (a, b, c, d, e, f, g, h)")
+        conn.executemany("INSERT INTO r VALUES (?,?,?,?,?,?,?,?)", rows)
+        conn.commit()
+        conn.close()
+    return time.perf_counter() - t0
+
+
+def child(db_path: str, roster: str, export: str) -> None:
+    """Run in a fresh process: import the roster, then time the College Learn import end to end."""
+    os.environ["LMS_DATABASE_URL"] = f"sqlite:///{db_path}"
+    from flask_migrate import upgrade
+
+    from lms import create_app
+    from lms.extensions import db
+    from lms.services.imports import run_import
+    from lms.services.setup import load_reference_data
+
+    app = create_app({"INSTANCE_DIR": str(Path(db_path).parent), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        load_reference_data()
+        db.session.commit()
+        t0 = time.perf_counter()
+        run_import("roster", Path(roster).read_bytes(), "roster.csv", FORCE, None)
+        db.session.commit()
+        t_roster = time.perf_counter() - t0
+        data = Path(export).read_bytes()
+        t0 = time.perf_counter()
+        outcome = run_import("college-learn", data, "export.xlsx", FORCE, None)
+        db.session.commit()
+        t_import = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    s = outcome.summary
+    print(json.dumps({"roster_s": t_roster, "import_s": t_import, "peak_rss_mb": peak_mb, "rows": s["rows"],
+                      "matched": s["matched"], "unmatched": s["unmatched"], "skipped": s["skipped_other_courses"],
+                      "new_completions": s["new_completions"], "status": s["status"]}))
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(*sys.argv[2:5])
+        return
+    roster, export = make_files()
+    floors = [floor(export) for _ in range(3)]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, __file__, "--child", str(Path(tmp) / "bench.db"), str(roster),
+                              str(export)], check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    best_floor = min(floors)
+    print(f"rows: {result['rows']:,} (matched {result['matched']:,}, unmatched {result['unmatched']:,}, "
+          f"other courses {result['skipped']:,}, new completions {result['new_completions']:,})")
+    print(f"roster import (25,000 people):      {result['roster_s']:.2f} s")
+    print(f"College Learn import end to end:    {result['import_s']:.2f} s")
+    print(f"floor (expat parse + sqlite3 insert): {best_floor:.2f} s")
+    print(f"ratio to floor:                     {result['import_s'] / best_floor:.2f}x (target <= 3x)")
+    print(f"peak RSS of the import process:     {result['peak_rss_mb']:.0f} MB (target < 400 MB)")
+
+
+if __name__ == "__main__":
+    main()
