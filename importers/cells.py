@@ -17,7 +17,7 @@ _NO = {"n", "no", "false", "0", "f"}
 def cell_text(value: object) -> str:
     """Return a cell as trimmed text ('' when blank); whole numbers lose Excel's '.0'."""
     if value.__class__ is str:
-        return value.strip()  # type: ignore[union-attr]
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -33,8 +33,8 @@ def read_person(
     are kept as written, with a warning.
     """
     # str.strip() inline for the common case: this runs for every row of 100,000-row exports
-    staff_t = (staff.strip() if staff.__class__ is str else cell_text(staff)) or None  # type: ignore[union-attr]
-    email_t = (email.strip() if email.__class__ is str else cell_text(email)) or None  # type: ignore[union-attr]
+    staff_t = (staff.strip() if staff.__class__ is str else cell_text(staff)) or None
+    email_t = (email.strip() if email.__class__ is str else cell_text(email)) or None
     if email_t is not None and not looks_like_email(email_t):
         warnings.append(RowError(
             rownum, header.name("email"),
@@ -42,17 +42,15 @@ def read_person(
             "name@force.police.uk, or leave the cell blank",
         ))
         email_t = None
-    first_t = first.strip() if first.__class__ is str else cell_text(first)  # type: ignore[union-attr]
-    last_t = last.strip() if last.__class__ is str else cell_text(last)  # type: ignore[union-attr]
-    name_column = "forename"
-    if not first_t and not last_t:
-        full_t = cell_text(full)
-        if full_t:
-            first_t, last_t = split_full_name(full_t)
-            name_column = "full_name"
-    for text, column in ((first_t, "forename" if name_column == "forename" else "full_name"),
-                         (last_t, "surname" if name_column == "forename" else "full_name")):
-        if text and looks_like_formula(text):
+    first_t = first.strip() if first.__class__ is str else cell_text(first)
+    last_t = last.strip() if last.__class__ is str else cell_text(last)
+    if not first_t and not last_t and (full_t := cell_text(full)):
+        first_t, last_t = split_full_name(full_t)
+        checks = ((full_t, "full_name"),)
+    else:
+        checks = ((first_t, "forename"), (last_t, "surname"))
+    for text, column in checks:
+        if looks_like_formula(text):
             warnings.append(formula_warning(rownum, header.name(column), text))
     if staff_t is None and email_t is None and not first_t and not last_t:
         column = next((f for f in ("staff_number", "email", "full_name", "surname") if f in header.columns), None)
@@ -65,7 +63,7 @@ def read_person(
 
 def read_force(rownum: int, header: Header, value: object, errors: list[RowError]) -> str | None:
     """The force code a Force/Organisation cell names; None when blank; a row error when it names no force."""
-    text = value.strip() if value.__class__ is str else cell_text(value)  # type: ignore[union-attr]
+    text = value.strip() if value.__class__ is str else cell_text(value)
     if not text:
         return None
     code = resolve_force(text)
@@ -83,7 +81,7 @@ def read_date(
 ) -> date | None:
     """A date cell (day first); a row error when it is not a date, out of range, or blank and required."""
     if value.__class__ is str:
-        if not value.strip():  # type: ignore[union-attr]
+        if not value.strip():
             value = ""
     elif value is None:
         value = ""

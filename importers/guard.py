@@ -31,6 +31,8 @@ SAVE_AS = "open it in Excel and save it as .xlsx (Excel Workbook) or .csv (CSV U
 
 # Control characters that never appear in a text export (tab, newlines and form feed are fine).
 _BINARY_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# A character that only a valid multi-byte UTF-8 sequence gives (not ASCII, not the replacement character).
+_REAL_NON_ASCII = re.compile(r"[^\x00-\x7f\ufffd]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,23 +81,34 @@ def sniff(data: bytes, filename: str) -> Sniffed:
 
 
 def decode_text(data: bytes) -> str | None:
-    """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; None if not text."""
+    """Decode CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; None if not text.
+
+    A file that is UTF-8 apart from a few stray bytes (fewer than its real UTF-8 accented letters) stays
+    UTF-8, the stray bytes replaced: reading it as Windows-1252 would garble every accented name instead.
+    """
     if data.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8", data[3:])]
+        text = data[3:].decode("utf-8", errors="replace")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = [("utf-16", data)]
-    else:
-        candidates = [("utf-8", data), ("cp1252", data)]
-    for encoding, raw in candidates:
         try:
-            text = raw.decode(encoding)
-        except (UnicodeDecodeError, ValueError):
-            continue
-        text = text.rstrip("\x1a")  # old DOS end-of-file marker
-        if _BINARY_CHARS.search(text):
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
             return None
-        return text
-    return None
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            mostly_utf8 = data.decode("utf-8", errors="replace")
+            if mostly_utf8.count("\ufffd") < len(_REAL_NON_ASCII.findall(mostly_utf8)):
+                text = mostly_utf8
+            else:
+                try:
+                    text = data.decode("cp1252")
+                except UnicodeDecodeError:
+                    text = data.decode("latin-1")
+    text = text.rstrip("\x1a")  # old DOS end-of-file marker
+    if _BINARY_CHARS.search(text):
+        return None
+    return text
 
 
 def check_workbook_zip(data: bytes, name: str) -> None:

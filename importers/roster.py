@@ -113,14 +113,14 @@ def read_roster_grid(
         else:
             first_row_of_staff[key] = (rownum, staff_t)
         forename, surname = cell_text(first), cell_text(last)
-        name_col = col["forename"]
-        if not forename and not surname and cell_text(full):
-            forename, surname = split_full_name(cell_text(full))
-            name_col = col["full_name"]
+        if not forename and not surname and (full_t := cell_text(full)):
+            forename, surname = split_full_name(full_t)
+            checks = ((full_t, col["full_name"]),)
+        else:
+            checks = ((forename, col["forename"]), (surname, col["surname"]))
         if not forename and not surname:
-            errors.append(RowError(rownum, name_col, "The name is blank: add the person's forename and surname"))
-        for text, column in ((forename, name_col if name_col == col["full_name"] else col["forename"]),
-                             (surname, name_col if name_col == col["full_name"] else col["surname"])):
+            errors.append(RowError(rownum, checks[0][1], "The name is blank: add the person's forename and surname"))
+        for text, column in checks:
             if looks_like_formula(text):
                 warnings.append(formula_warning(rownum, column, text))
         email_t = cell_text(email) or None

@@ -21,21 +21,135 @@ from openpyxl.cell import WriteOnlyCell
 
 from importers.forces import FORCES, REGIONS, ForceInfo
 from lms.compliance import DEFAULT_RULES, MODULES
-from lms.services.demo_names import (
-    CHIEF_NAMES,
-    EXEMPTIONS,
-    FORENAMES,
-    NICKNAMES,
-    OTHER_COURSES,
-    ROLES,
-    SHORT_NAMES,
-    SURNAMES,
-    module_titles,
-)
 
 RELEVANT_SHARE = 0.6  # relevant personnel as a share of officer FTE at --scale 1
 MIN_PEOPLE = 8
 EARLIEST = date(2020, 1, 1)
+
+
+# --- made-up people ---------------------------------------------------------------------------------------------
+# Common UK forenames and surnames, some with accents and apostrophes; all of them fit Windows-1252, because some
+# forces save their rosters from Excel as plain "CSV".
+
+FORENAMES = (
+    "James", "Oliver", "Jack", "Harry", "George", "Thomas", "William", "Daniel", "Matthew", "Joseph", "Samuel",
+    "Benjamin", "Luke", "Adam", "Ryan", "Michael", "David", "Christopher", "Andrew", "Mark", "Paul", "Stephen",
+    "Richard", "Robert", "Peter", "John", "Jonathan", "Nicholas", "Alexander", "Callum", "Connor", "Liam", "Kieran",
+    "Jamie", "Lewis", "Aaron", "Nathan", "Scott", "Craig", "Gareth", "Rhys", "Dafydd", "Owain", "Rhodri", "Iwan",
+    "Cerys", "Ffion", "Siân", "Seren", "Carys", "Bethan", "Megan", "Rhiannon", "Eleri", "Seán", "Ciarán", "Niamh",
+    "Aoife", "Siobhán", "Gráinne", "Eilís", "Róisín", "Sinéad", "Orla", "Zoë", "Chloé", "Renée", "Amélie", "José",
+    "André", "Raphaël", "Olivia", "Emily", "Sophie", "Jessica", "Charlotte", "Hannah", "Lucy", "Amy", "Laura",
+    "Rebecca", "Sarah", "Emma", "Rachel", "Hayley", "Gemma", "Katie", "Lauren", "Jade", "Natalie", "Claire", "Helen",
+    "Nicola", "Joanne", "Michelle", "Karen", "Lisa", "Victoria", "Katherine", "Elizabeth", "Eleanor", "Grace",
+    "Ellie", "Holly", "Abigail", "Amelia", "Isabel", "Mohammed", "Muhammad", "Ahmed", "Ali", "Omar", "Bilal",
+    "Imran", "Tariq", "Hassan", "Yusuf", "Amir", "Aisha", "Fatima", "Zainab", "Ayesha", "Maryam", "Samira", "Priya",
+    "Anjali", "Sunita", "Ravi", "Arjun", "Sanjay", "Raj", "Vikram", "Deepa", "Kwame", "Kofi", "Chidi", "Emeka",
+    "Tunde", "Adaeze", "Chiamaka", "Ngozi", "Abena", "Femi", "Marcus", "Jerome", "Tyrone", "Wei", "Mei", "Jun",
+    "Lin", "Piotr", "Tomasz", "Krzysztof", "Agnieszka", "Katarzyna", "Magdalena", "Björn", "Søren", "Zofia",
+)
+SURNAMES = (
+    "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Johnson", "Roberts",
+    "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards", "Hughes", "Green", "Hall", "Lewis", "Harris",
+    "Clarke", "Patel", "Jackson", "Wood", "Turner", "Martin", "Cooper", "Hill", "Ward", "Morris", "Moore", "Clark",
+    "Lee", "King", "Baker", "Harrison", "Morgan", "Allen", "James", "Scott", "Phillips", "Watson", "Davis",
+    "Parker", "Price", "Bennett", "Young", "Griffiths", "Mitchell", "Kelly", "Cook", "Carter", "Richardson",
+    "Bailey", "Collins", "Bell", "Shaw", "Murphy", "Miller", "Cox", "Richards", "Khan", "Marshall", "Anderson",
+    "Simpson", "Ellis", "Adams", "Singh", "Begum", "Wilkinson", "Foster", "Chapman", "Powell", "Webb", "Rogers",
+    "Gray", "Mason", "Ali", "Hunt", "Hussain", "Campbell", "Matthews", "Owen", "Palmer", "Holmes", "Mills",
+    "Barnes", "Knight", "Lloyd", "Butler", "Russell", "Barker", "Fisher", "Stevens", "Jenkins", "Murray", "Dixon",
+    "Harvey", "Ahmed", "Rahman", "Chowdhury", "Okafor", "Mensah", "Adeyemi", "Osei", "Boateng", "Nwosu", "Kaur",
+    "Sharma", "Gill", "Sandhu", "Chen", "Wong", "Nowak", "Kowalski", "Wójcik", "O'Brien", "O'Connor", "O'Neill",
+    "O'Sullivan", "McDonald", "MacLeod", "McCarthy", "D'Souza", "Smith-Jones", "Fitzgerald", "Ní Bhraonáin",
+    "Ó Súilleabháin", "Mac Giolla Phádraig", "Llewellyn", "ap Rhys", "Pryce", "Vaughan", "Bowen", "Gruffydd",
+    "Núñez", "Müller", "François", "Brontë", "Ní Dhomhnaill", "Ó Briain",
+)
+# What a College Learn account may call the same person.
+NICKNAMES = {
+    "Jonathan": "Jon", "Katherine": "Kate", "Elizabeth": "Liz", "Christopher": "Chris", "Michael": "Mike",
+    "Nicholas": "Nick", "Alexander": "Alex", "Benjamin": "Ben", "Matthew": "Matt", "Daniel": "Dan",
+    "Samuel": "Sam", "Rebecca": "Becky", "Victoria": "Vicky", "Stephen": "Steve", "Richard": "Rich",
+    "Robert": "Rob", "Andrew": "Andy", "Thomas": "Tom", "William": "Will", "Joseph": "Joe", "Abigail": "Abi",
+    "Jessica": "Jess", "Natalie": "Nat", "Nathan": "Nate", "Muhammad": "Mohammed", "Ciarán": "Kieran",
+}
+CHIEF_NAMES = tuple(zip(
+    ("Sarah", "Andrew", "Rachel", "Mark", "Helen", "Gareth", "Amanda", "Jason", "Nikki", "Stephen", "Olivia",
+     "Richard", "Jo", "Darren", "Catherine", "Pippa", "Ian", "Lucy"),
+    ("Whitfield", "Pemberton", "Okonjo", "Hallworth", "Ashdown", "Llewellyn-Hughes", "Carver", "Boateng",
+     "Fairbrother", "Redmayne", "Castleton", "Thornbury", "Marchetti", "Wycliffe", "Ó Dálaigh", "Greenhalgh",
+     "Kingsley", "Penrose"),
+    strict=True,
+))
+# category -> (rank, role, department) as rosters write them
+ROLES = {
+    "frontline": (("Constable", "Response officer", "Response"),
+                  ("Constable", "Neighbourhood officer", "Neighbourhood policing"),
+                  ("Constable", "Roads policing officer", "Roads policing"),
+                  ("Sergeant", "Response sergeant", "Response"),
+                  ("PCSO", "Police community support officer", "Neighbourhood policing"),
+                  ("Constable", "Custody officer", "Custody"),
+                  ("Constable", "Ports officer", "Special Branch")),
+    "investigator": (("Detective constable", "Investigator", "CID"),
+                     ("Detective sergeant", "Investigator", "Major crime"),
+                     ("Police staff investigator", "PIP2 investigator", "Public protection"),
+                     ("Detective constable", "Investigator", "Serious and organised crime"),
+                     ("Trainee detective constable", "Trainee investigator", "CID")),
+    "manager": (("Inspector", "Response inspector", "Response"),
+                ("Detective inspector", "Senior investigating officer", "Major crime"),
+                ("Chief inspector", "Neighbourhood commander", "Neighbourhood policing"),
+                ("Superintendent", "Local policing commander", "Local policing"),
+                ("Inspector", "Custody inspector", "Custody")),
+    "other": (("Police staff", "Intelligence analyst", "Intelligence"),
+              ("Police staff", "Contact handler", "Contact management"),
+              ("Police staff", "Training officer", "Learning and development"),
+              ("Police staff", "Case file officer", "Criminal justice")),
+}
+EXEMPTIONS = ("Maternity leave", "Long-term sick leave", "Seconded to the NCA", "Career break",
+              "Recuperative duties")
+OTHER_COURSES = (
+    "Data protection and information security", "Stop and search: legitimacy and fairness",
+    "Domestic abuse matters", "Modern slavery and human trafficking", "Code of Ethics",
+    "Digital intelligence and investigation", "Safeguarding children", "Counter terrorism awareness",
+)
+# How files often name a force instead of its official name (importers.forces understands them).
+SHORT_NAMES = {
+    "greater-manchester": "GMP", "metropolitan": "Met", "hampshire": "Hampshire", "devon-and-cornwall":
+    "Devon & Cornwall", "avon-and-somerset": "Avon and Somerset", "thames-valley": "TVP", "west-midlands": "WMP",
+    "west-yorkshire": "WYP", "city-of-london": "London, City of", "kent": "Kent", "sussex": "Sussex",
+    "surrey": "Surrey", "essex": "Essex",
+}
+
+
+def module_titles(variant: int) -> dict[str, str]:
+    """College Learn course titles of M1..M4, in one of the ways exports write them."""
+    if variant == 0:
+        return {
+            "M1": "Organised immigration crime - Module 1: Introduction to organised immigration crime",
+            "M2": "Organised immigration crime - Module 2: Legislation and powers",
+            "M3": "Organised immigration crime - Module 3: Incident types, investigative mindset and partners",
+            "M4": "Organised immigration crime - Module 4: Inland case study",
+        }
+    if variant == 1:
+        return {
+            "M1": "OIC module 1: introduction to organised immigration crime",
+            "M2": "OIC module 2: legislation and powers",
+            "M3": "OIC module 3: incident types and the investigative mindset",
+            "M4": "OIC module 4: inland case study",
+        }
+    return {
+        "M1": "Organised immigration crime: introduction",
+        "M2": "Organised immigration crime: legislation and powers",
+        "M3": "Organised immigration crime: incident types, investigative mindset and partners",
+        "M4": "Organised immigration crime: inland case study",
+    }
+
+
+DATE_FORMATS = (
+    lambda d: d.strftime("%d/%m/%Y"),
+    lambda d: d.strftime("%d/%m/%Y"),
+    lambda d: f"{d.day} {d:%B %Y}",
+    lambda d: d.isoformat(),
+    lambda d: d.strftime("%d-%b-%Y"),
+)
 
 
 @dataclass(frozen=True)
@@ -121,7 +235,7 @@ class Session:
     reference: str
     venue: str
     facilitator: str
-    lines: list[tuple[Member, str, str]] = field(default_factory=list)  # (member, force code, attendance)
+    lines: list[tuple[object, str]] = field(default_factory=list)  # (delegate, "attended" or "missed")
 
 
 @dataclass
@@ -138,6 +252,8 @@ class ForceDemo:
     regional_lines: list[tuple[Member, str]] = field(default_factory=list)
     files: list[DemoFile] = field(default_factory=list)
     chief: tuple[str, str] | None = None
+    spare_numbers: list[str] = field(default_factory=list)  # staff numbers nobody on the roster has
+    hydra_lines: list[tuple[Member, str]] = field(default_factory=list)  # delegates of the force's own sessions
 
     def ago(self, days: int) -> date:
         return self.today - timedelta(days=days)
@@ -242,7 +358,7 @@ def _people(fd: ForceDemo, n: int, shape: str, exemptions: bool) -> None:
     second = fd.profile.second_roster
     joiners = max(1, round(n * 0.02)) if second else 0
     numbers = _staff_numbers(fd, n + joiners + max(4, n // 20))
-    fd.spare_numbers = numbers[n + joiners:]  # type: ignore[attr-defined]
+    fd.spare_numbers = numbers[n + joiners:]
     emails: set[str] = set()
     for i in range(n + joiners):
         m = _new_member(fd, numbers[i], emails, shape != "category")
@@ -257,8 +373,9 @@ def _people(fd: ForceDemo, n: int, shape: str, exemptions: bool) -> None:
             m.exempt_until = fd.ago(rng.randint(5, 80)) if expired else fd.today + timedelta(rng.randint(20, 240))
             m.exemption_reason = rng.choice(EXEMPTIONS)
     if ROW_ERRORS.get(fd.info.code) == "roster" and shape != "flags":
-        victim = rng.choice([m for m in fd.members if not m.leaves and not m.joins and m.flags is None])
-        victim.bad_category = "PCSO"
+        candidates = [m for m in fd.members if not m.leaves and not m.joins and m.flags is None]
+        if candidates:
+            rng.choice(candidates).bad_category = "PCSO"
 
 
 def _timeline(fd: ForceDemo) -> dict[str, date]:
@@ -294,16 +411,14 @@ def _elearning(fd: ForceDemo, days: dict[str, date]) -> None:
             u = u / 0.15 if u < 0.15 else 1.0  # a few do it though it is not required of them
         done = 4 if u < p.elearning else (rng.randint(1, 3) if u < p.elearning + partial else 0)
         when = first + timedelta(days=int(span * rng.betavariate(2.0, 1.4)))
-        for i, code in enumerate(MODULES):
-            if i < done and when <= cutoff:
-                status = "Complete via RPL" if rng.random() < 0.02 else "Completed"
-                m.modules[code] = (status, _moment(rng, when))
-                when += timedelta(days=rng.randint(0, 21))
-            elif i == done and (done or rng.random() < 0.5):
-                m.modules[code] = ("In progress" if done else "Not yet started", None)
-                break
-            else:
-                break
+        completed = 0
+        while completed < done and when <= cutoff:
+            status = "Complete via RPL" if rng.random() < 0.02 else "Completed"
+            m.modules[MODULES[completed]] = (status, _moment(rng, when))
+            when += timedelta(days=rng.randint(0, 21))
+            completed += 1
+        if completed < len(MODULES) and (done or rng.random() < 0.5):
+            m.modules[MODULES[completed]] = ("In progress" if completed else "Not yet started", None)
         for _ in range(rng.choice((0, 0, 1, 1, 2))):
             course = rng.choice(OTHER_COURSES)
             if rng.random() < 0.8:
@@ -321,7 +436,7 @@ def _typo(fd: ForceDemo, m: Member, names: set[str]) -> Member:
         forename = m.forename
         cut = rng.randrange(1, max(len(surname) - 1, 2))
         surname = surname[:cut] + surname[cut + 1:] if len(surname) > 3 else surname + "e"
-    staff = fd.spare_numbers.pop()  # type: ignore[attr-defined]
+    staff = fd.spare_numbers.pop()
     stray = Member(staff, forename, surname, None, m.rank, m.role, m.department, m.category, m.elearning, m.hydra,
                    on_roster=False, modules=m.modules)
     m.modules = {}
@@ -338,7 +453,7 @@ def _strays(fd: ForceDemo) -> None:
         fd.strays.append(_typo(fd, m, names))
     emails: set[str] = {m.email for m in fd.members if m.email}
     while len(fd.strays) < k + (1 if fd.profile.roster else 0):
-        stray = _new_member(fd, fd.spare_numbers.pop(), emails, False)  # type: ignore[attr-defined]
+        stray = _new_member(fd, fd.spare_numbers.pop(), emails, False)
         stray.on_roster = False
         when = _moment(rng, fd.ago(rng.randint(15, 200)))
         stray.modules = {code: ("Completed", when + timedelta(days=i)) for i, code in enumerate(MODULES)
@@ -374,7 +489,7 @@ def _hydra(fd: ForceDemo, days: dict[str, date]) -> None:
             fd.regional_lines.append(line)
         else:
             local.append(line)
-    fd.hydra_lines = local  # type: ignore[attr-defined]
+    fd.hydra_lines = local
 
 
 def _session_days(rng: random.Random, first: date, last: date, k: int) -> list[date]:
@@ -476,9 +591,11 @@ def _write_files(fd: ForceDemo, days: dict[str, date], shape: str, exemptions: b
         first = [m for m in fd.members if not m.joins]
         fd.files.append(_roster(fd, first, days["roster"], shape, exemptions, uploader))
         if "roster-2" in days:
-            for m in rng.sample([m for m in fd.members if not m.leaves], max(1, len(fd.members) // 100)):
-                m.category = "investigator" if m.category == "frontline" else m.category
-                m.elearning, m.hydra = DEFAULT_RULES[m.category] if m.flags is None else (m.elearning, m.hydra)
+            stayers = [m for m in fd.members if not m.leaves and m.category == "frontline" and not m.flags]
+            for m in rng.sample(stayers, min(len(stayers), max(1, len(fd.members) // 100))):
+                m.category = "investigator"  # joined CID since the first roster
+                m.rank, m.role, m.department = ROLES["investigator"][0]
+                m.elearning, m.hydra = DEFAULT_RULES["investigator"]
             second = [m for m in fd.members if not m.leaves]
             fd.files.append(_roster(fd, second, days["roster-2"], shape, exemptions, uploader))
     cl_shape = rng.choices(("long", "moodle", "columns"), weights=(2, 1, 1))[0]
@@ -488,7 +605,7 @@ def _write_files(fd: ForceDemo, days: dict[str, date], shape: str, exemptions: b
     for key in ("college-learn-1", "college-learn"):
         if key in days:
             fd.files.append(_college_learn(fd, learners, days[key], cl_shape, uploader, final=key == "college-learn"))
-    lines = getattr(fd, "hydra_lines", [])
+    lines = fd.hydra_lines
     if lines:
         fd.files.append(_register(fd, lines, days, uploader))
 
@@ -554,8 +671,8 @@ def _college_learn(fd: ForceDemo, learners: list[Member], on: date, shape: str, 
             for course, status, when in m.other_courses:
                 if when is None or when.date() <= on:
                     rows.append([*who, course, status, when or ""])
-        if error_row:
-            done = next(i for i, r in enumerate(rows) if len(r) > 6 and r[6] == "Completed")
+        done = next((i for i, r in enumerate(rows) if len(r) > 6 and r[6] == "Completed"), None)
+        if error_row and done is not None:
             rows[done][7] = ""
     elif shape == "moodle":
         rows = [["First name", "Last name", "Email address", *(["ID number"] if with_staff else []),
@@ -569,6 +686,9 @@ def _college_learn(fd: ForceDemo, learners: list[Member], on: date, shape: str, 
                 status, when = states.get(module, ("", None))
                 cells.append(f"Completed ({when:%d/%m/%y, %H:%M})" if when else ("Not completed" if status else ""))
             rows.append([m.forename, m.surname, m.email or "", *([m.staff] if with_staff else []), *cells])
+        done = next((r for r in rows[1:] if str(r[-1]).startswith("Completed (")), None)
+        if error_row and done is not None:
+            done[-1] = "Completed"  # the date left out: a row error the lead can fix
     else:
         rows = [["Staff ID", "Name", "Email", *(h for c in MODULES for h in (f"OIC Module {c[1]} - Status",
                                                                              f"OIC Module {c[1]} - Completion date"))]]
@@ -582,6 +702,9 @@ def _college_learn(fd: ForceDemo, learners: list[Member], on: date, shape: str, 
                 label = {"Completed": "Complete", "Not yet started": "Not started"}.get(status, status)
                 cells += [label, when.date() if when else ""]
             rows.append([m.staff, f"{m.surname}, {m.forename}", m.email or "", *cells])
+        done = next((r for r in rows[1:] if r[-2] == "Complete"), None)
+        if error_row and done is not None:
+            done[-1] = ""  # the date left out: a row error the lead can fix
     return DemoFile("college-learn", code, f"{code}_college-learn_{on.isoformat()}.xlsx", _xlsx(rows, "Completions"),
                     on, uploader)
 
@@ -600,7 +723,7 @@ def _register(fd: ForceDemo, lines, days: dict[str, date], uploader) -> DemoFile
     sessions = _sessions(rng, lines, min(first, on - timedelta(days=1)), on - timedelta(days=1),
                          session_size(fd.scale), make)
     shape = rng.choice(("canonical", "short", "names"))
-    fmt = rng.choice(("%d/%m/%Y", "%d/%m/%Y", "%-d %B %Y", "%Y-%m-%d", "%d-%b-%Y"))
+    fmt = rng.choice(DATE_FORMATS)
     style = {"canonical": "yes", "short": "words", "names": "words"}[shape]
     if shape == "canonical":
         rows = [["Session date", "Session reference", "Venue", "Facilitator", "Staff number", "Forename", "Surname",
@@ -611,7 +734,7 @@ def _register(fd: ForceDemo, lines, days: dict[str, date], uploader) -> DemoFile
         rows = [["Date of session", "Venue", "Facilitator", "Delegate name", "Force", "Attendance"]]
     for s in sessions:
         for m, kind in sorted(s.lines, key=lambda line: (line[0].surname, line[0].forename)):
-            day, attended = s.when.strftime(fmt), _attendance(rng, kind, style)
+            day, attended = fmt(s.when), _attendance(rng, kind, style)
             if shape == "canonical":
                 rows.append([day, s.reference, s.venue, s.facilitator, m.staff, m.forename, m.surname, m.email or "",
                              fd.info.name, attended])

@@ -418,9 +418,9 @@ def league_email_context(force: Force, table: dict, period: str, previous: tuple
     titles = _module_titles()
 
     figures = [
-        ("Overall: everyone has done all the training required of them", _percent(entry["overall"])),
-        ("E-learning: all four College Learn modules", _percent(entry["elearning"])),
-        ("Hydra: attended an immersive session", _percent(entry["hydra"])),
+        ("Overall (all the training required of each person)", _percent(entry["overall"])),
+        ("E-learning (all four College Learn modules)", _percent(entry["elearning"])),
+        ("Hydra (an immersive session attended)", _percent(entry["hydra"])),
     ]
     outstanding = []
     el, hy, ov = entry["elearning"], entry["hydra"], entry["overall"]
@@ -432,7 +432,9 @@ def league_email_context(force: Force, table: dict, period: str, previous: tuple
         outstanding.append(f"{plural(el['relevant'] - el['complete'], 'person has', 'people have')} not finished "
                            "the four e-learning modules")
         for n, (code, done) in enumerate(entry["modules"].items(), start=1):
-            modules.append(f"Module {n}, {titles.get(code, code)}: {el['relevant'] - done} not done")
+            left = el["relevant"] - done
+            modules.append(f"Module {n} ({titles.get(code, code)}): "
+                           + (f"{plural(left, 'person', 'people')} still to do it" if left else "done by everyone"))
     if hy["relevant"]:
         outstanding.append(f"{plural(hy['relevant'] - hy['complete'], 'person has', 'people have')} not attended "
                            "a Hydra session")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass, field
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -16,6 +17,9 @@ from typing import Any
 from flask import current_app, render_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Headers unfolded up to RFC 5322's hard limit: Python folds a long Subject straight after "Subject:", which some
+# readers then show with a leading space.
+POLICY = email_policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +50,7 @@ def render_parts(name: str, **context: Any) -> tuple[str, str]:
 
 def build_message(email: OutgoingEmail, mail_from: str) -> EmailMessage:
     """A MIME message: multipart/alternative (text, then HTML), inside multipart/mixed when there are attachments."""
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["Subject"] = email.subject
     msg["From"] = mail_from
     msg["To"] = email.to

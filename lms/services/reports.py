@@ -511,4 +511,5 @@ def force_overview(force: Force, as_of: date | None = None, *, merge_small: bool
         "breakdowns": force_breakdowns(force, as_of, merge_small=merge_small),
         "trend": trends.chart_points(points),
         "projection": trends.projection(points, as_of, deadline),
+        "horizon_years": trends.HORIZON_YEARS,
     }

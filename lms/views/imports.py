@@ -19,6 +19,16 @@ bp = Blueprint("imports", __name__)
 
 MAX_ERRORS_SHOWN = 500
 
+# Which part of the help explains the fix for an error in a column.
+HELP_ANCHORS = {"date completed": "dates", "session date": "dates", "exempt until": "dates", "role category": "relevance",
+                "e-learning required": "relevance", "hydra required": "relevance", "force": "force",
+                "organisation": "force", "staff number": "duplicates"}
+
+
+def _help_link(error: dict, kind: str) -> str:
+    anchor = HELP_ANCHORS.get((error.get("column") or "").strip().lower(), kind)
+    return url_for("help.index") + "#" + anchor
+
 
 def _user():
     return current_user._get_current_object()
@@ -74,8 +84,9 @@ def batch(batch_id: int):
     if item.status == "processing":
         return render_template("imports/processing.html", batch=item)
     summary = summary_of(item)
-    row_errors = [e for e in summary.get("errors", []) if e.get("row") is not None]
-    file_errors = [{"text": e["message"]} for e in summary.get("errors", []) if e.get("row") is None]
+    row_errors = [{**e, "help": _help_link(e, item.kind)} for e in summary.get("errors", []) if e.get("row") is not None]
+    file_errors = [{"text": e["message"], "href": url_for("help.index") + "#" + item.kind}
+                   for e in summary.get("errors", []) if e.get("row") is None]
     return render_template("imports/batch.html", batch=item, summary=summary, form=ConfirmForm(),
                            row_errors=row_errors[:MAX_ERRORS_SHOWN], file_errors=file_errors,
                            more_errors=max(len(row_errors) - MAX_ERRORS_SHOWN, 0))

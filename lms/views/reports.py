@@ -9,9 +9,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user
 
 from lms import policy
+from lms.compliance import percent
 from lms.extensions import db
 from lms.models import Person, Region
-from lms.compliance import percent
 from lms.services import charts, exports, reports
 from lms.services import people as people_service
 from lms.services.users import UserError, get_force
@@ -84,6 +84,12 @@ def long_date(value: date | str | None) -> str:
         return ""
     day = date.fromisoformat(value) if isinstance(value, str) else value
     return day.strftime("%-d %B %Y")
+
+
+@bp.app_template_global("percent_of")
+def percent_of(complete: int, relevant: int) -> float | None:
+    """The service's percent (half-up to one decimal) for templates."""
+    return percent(complete, relevant)
 
 
 @bp.app_template_global()

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from importers import read_file
+from importers import FileRefused, read_file
 from importers.headers import FIELDS, field_of, find_header
 from tests.importers.sheetmaker import TODAY, csv_bytes
 
@@ -63,7 +63,7 @@ def test_heading_row_below_title_rows_is_found():
 
 def test_heading_row_beyond_the_first_twenty_rows_is_not_looked_for():
     rows = [[f"Note {n}"] for n in range(20)] + [["Staff number", "Name", "Role category"], ["S1", "A B", "other"]]
-    with pytest.raises(Exception, match="Could not find the column headings of a roster in the first 20 rows"):
+    with pytest.raises(FileRefused, match="Could not find the column headings of a roster in the first 20 rows"):
         read_file("roster", csv_bytes(rows), "r.csv", today=TODAY)
 
 

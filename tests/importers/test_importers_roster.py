@@ -195,3 +195,15 @@ def test_today_may_be_a_datetime():
     rows = [ROSTER_HEADERS + ["Exempt until"], roster_row(1) + ["01/01/2030"]]
     result = read_file("roster", csv_bytes(rows), "r.csv", today=datetime(2026, 11, 28, 9, 30))
     assert result.rows[0].exempt_until == date(2030, 1, 1)
+
+
+def test_utf8_with_a_stray_byte_keeps_its_accents():
+    data = csv_bytes(PEOPLE).replace(b"Custody,Custody", b"Custody,Cust\xf6dy")
+    result = read_file("roster", data, "r.csv", today=TODAY)
+    assert result.rows[0].forename == "Zoë" and result.rows[0].department == "Cust\ufffddy"
+
+
+def test_bytes_undefined_in_windows_1252_are_read_as_latin_1():
+    data = csv_bytes(PEOPLE, encoding="cp1252").replace(b"Custody,Custody", b"Custody,Cust\x81dy")
+    result = read_file("roster", data, "r.csv", today=TODAY)
+    assert result.rows[0].surname == "Ní Bhraonáin" and result.rows[0].department == "Cust\x81dy"
