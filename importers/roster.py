@@ -119,7 +119,8 @@ def read_roster_grid(
         else:
             checks = ((forename, col["forename"]), (surname, col["surname"]))
         if not forename and not surname:
-            errors.append(RowError(rownum, checks[0][1], "The name is blank: add the person's forename and surname"))
+            column = col["forename"] if header.has("forename") else col["full_name"]
+            errors.append(RowError(rownum, column, "The name is blank: add the person's forename and surname"))
         for text, column in checks:
             if looks_like_formula(text):
                 warnings.append(formula_warning(rownum, column, text))

@@ -22,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     No side effects: no migrations, no scheduler, no demo data. Those belong to `lms` commands.
     """
     instance = (config or {}).get("INSTANCE_DIR")
-    settings = from_environment(instance)
+    settings = from_environment(instance, secret_key=(config or {}).get("SECRET_KEY"))
     app = Flask(
         __name__,
         instance_path=str(Path(settings["INSTANCE_DIR"]).resolve()),

@@ -42,7 +42,7 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
-def from_environment(instance_path: str | Path | None = None) -> dict:
+def from_environment(instance_path: str | Path | None = None, *, secret_key: str | None = None) -> dict:
     """Build the Flask config mapping from the process environment."""
     instance = Path(instance_path or os.environ.get("LMS_INSTANCE_PATH") or REPO_ROOT / "instance")
     db_url = os.environ.get("LMS_DATABASE_URL") or f"sqlite:///{instance / 'lms.db'}"
@@ -50,7 +50,7 @@ def from_environment(instance_path: str | Path | None = None) -> dict:
     return {
         "INSTANCE_DIR": str(instance),
         "SQLALCHEMY_DATABASE_URI": db_url,
-        "SECRET_KEY": _secret_key(instance),
+        "SECRET_KEY": secret_key or _secret_key(instance),
         "SMTP_HOST": os.environ.get("LMS_SMTP_HOST", "localhost"),
         "SMTP_PORT": int(os.environ.get("LMS_SMTP_PORT", "25")),
         "SMTP_USERNAME": os.environ.get("LMS_SMTP_USERNAME") or None,

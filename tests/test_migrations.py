@@ -16,11 +16,6 @@ from lms.extensions import db
 from lms.models import Base, Force, Region, Requirement
 from tests.conftest import fresh_database_url
 
-# migrations/env.py tries Flask-SQLAlchemy's deprecated `db.get_engine()` first and only falls back to `db.engine`
-# on TypeError/AttributeError, so under filterwarnings=error every migration dies with this DeprecationWarning.
-# Remove this mark once env.py's get_engine() returns `current_app.extensions["migrate"].db.engine` directly.
-pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
-
 
 @pytest.fixture(autouse=True)
 def keep_logging():
