@@ -11,16 +11,16 @@ from .base import FileRefused, LearningRow, ReadResult, RowError
 from .cells import cell_text, is_blank
 from .dates import DateError, parse_date
 from .fields import read_date, read_force, read_person
-from .headers import Header, field_of, normalise, refuse_missing
-from .modules import ModuleResolver, status_info
+from .headers import Header, field_of, refuse_missing
+from .modules import ModuleResolver, status_info, title_key
 
 PROGRESS_EVERY = 2000
 IDENTITY_FIELDS = ("staff_number", "email", "forename", "surname", "full_name")
 
 # Endings that turn a module heading into that module's date column: "Module 1 - Completion date".
-DATE_SUFFIXES = tuple(normalise(s) for s in (
-    "completion date", "date completed", "completed on", "date of completion", "time completed", "date",
-    "completed date",
+DATE_SUFFIXES = tuple(" " + s for s in (
+    "completion date", "date completed", "completed on", "date of completion", "time completed", "completed date",
+    "date",
 ))
 
 
@@ -40,14 +40,15 @@ def module_columns(header: Header, resolver: ModuleResolver) -> list[ModuleColum
     for col, text in enumerate(header.texts):
         if not text or field_of(text) is not None:
             continue
-        key = normalise(text)
-        suffix = next((s for s in DATE_SUFFIXES if key.endswith(s) and len(key) > len(s)), None)
+        key = title_key(text)
+        suffix = next((s for s in DATE_SUFFIXES if key.endswith(s)), None)
+        if suffix is not None and (code := resolver(key[: -len(suffix)])) is not None:
+            dates.setdefault(code, col)
+            continue
         code = resolver(text)
         if code is None:
             continue
-        if suffix is not None and code in found:
-            dates.setdefault(code, col)
-        elif code not in found:
+        if code not in found:
             found[code] = ModuleColumn(code, col)
         elif found[code].status == col - 1 and found[code].date is None:
             found[code].date = col  # a merged heading spread over the status and the date columns
@@ -57,6 +58,9 @@ def module_columns(header: Header, resolver: ModuleResolver) -> list[ModuleColum
                 column.date = dates[code]
             elif column.status + 1 < len(header.texts) and not header.texts[column.status + 1]:
                 column.date = column.status + 1  # Moodle puts the date in an unheaded column beside the status
+    for code, col in dates.items():
+        if code not in found:  # only a date column for this module: a date there means completed
+            found[code] = ModuleColumn(code, col)
     return sorted(found.values(), key=lambda m: m.code)
 
 

@@ -139,8 +139,9 @@ def _locate_csv(kind: str, text: str, resolver: ModuleResolver) -> tuple[list[li
         sample = max(samples, key=lambda s: max((len(r) for r in s), default=0))
         raise _no_header(kind, [sample] + samples)
     grid = csv_grid(text, best[2])
-    header = find_header(grid, kind, extra)
-    assert header is not None  # the same first rows as the sample
+    header = find_header(grid, kind, extra)  # the same first rows as the sample, so the same heading row
+    if header is None:
+        raise _no_header(kind, samples)
     if (refusal := _wrong_kind(kind, header, resolver)) is not None:
         raise refusal
     return grid, header
@@ -148,7 +149,7 @@ def _locate_csv(kind: str, text: str, resolver: ModuleResolver) -> tuple[list[li
 
 def _no_header(kind: str, grids: list[list[list]]) -> FileRefused:
     if not grids or not any(first_texts(g) for g in grids):
-        return FileRefused("The file is empty: there is nothing in its first sheet. Choose the file again")
+        return FileRefused("The file is empty: none of its cells has anything in it. Choose the file again")
     for grid in grids:
         other = guess_kind(grid)
         if other is not None and other != kind:

@@ -359,10 +359,11 @@ def test_personal_reminders_list_what_is_outstanding_and_never_reach_leavers_or_
     assert "Organised immigration crime: incident types, investigative mindset and partners" in dev.text
     assert "Organised immigration crime: inland case study" in dev.text
     assert "introduction" not in dev.text
-    assert "Hydra" not in dev.text
+    assert "- MSOICU Hydra" not in dev.text
     assert dev.message["Reply-To"] == "lead@kent.invalid"
     (fin,) = smtp.to("fin.placeholder@kent.invalid")
-    assert "Hydra" in fin.text and "College Learn" not in fin.text
+    assert "- MSOICU Hydra immersive session: ask your force's training lead" in fin.text
+    assert "e-learning module" not in fin.text
     for nobody in ("ivy.leaver@kent.invalid", "jo.exempt@kent.invalid", "ada.testperson@kent.invalid"):
         assert not smtp.to(nobody)
 

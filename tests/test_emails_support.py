@@ -132,7 +132,7 @@ def smtp_auth(app):
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         logins.append((auth_data.login.decode(), auth_data.password.decode()))
-        return AuthResult(success=auth_data.password == b"app-password-for-tests")
+        return AuthResult(success=auth_data.password == b"app-password-for-tests", handled=False)
 
     controller = Controller(handler, hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
                             auth_require_tls=False, auth_required=True)
@@ -229,7 +229,8 @@ def load_scenario() -> Scenario:
     p = {}
     p["ada"] = add_person(kent, k_roster, "Ada", "Testperson", elearning=True,
                           email_address="ada.testperson@kent.invalid")
-    p["ben"] = add_person(kent, k_roster, "Ben", "Madeup", elearning=True, email_address="ben.madeup@kent.invalid")
+    p["ben"] = add_person(kent, k_roster, "Ben", "Notaperson", elearning=True,
+                          email_address="ben.notaperson@kent.invalid")
     p["cat"] = add_person(kent, k_roster, "Cat", "Fictional", elearning=True,
                           email_address="cat.fictional@kent.invalid")
     p["dev"] = add_person(kent, k_roster, "Dev", "Sample", elearning=True, email_address="dev.sample@kent.invalid")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import secrets
 import time as clock
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -88,7 +88,6 @@ class DemoResult:
     without_roster: list[str]
     snapshot_dates: list[date]
     seconds: float = 0.0
-    refused: list[str] = field(default_factory=list)
 
 
 def existing_data() -> dict[str, int]:

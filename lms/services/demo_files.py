@@ -168,16 +168,16 @@ class Profile:
 
 # The inspection found Greater Manchester far ahead and others in single figures; the rest are drawn at random.
 PROFILES: dict[str, Profile] = {
-    "greater-manchester": Profile(0.93, 0.62, 530, share=0.7, second_roster=True),
+    "greater-manchester": Profile(0.97, 0.62, 540, share=0.75, second_roster=True),
     "kent": Profile(0.66, 0.42, 450, second_roster=True),
     "durham": Profile(0.74, 0.5, 480),
     "west-yorkshire": Profile(0.58, 0.34, 420, second_roster=True),
     "sussex": Profile(0.55, 0.3, 400),
     "merseyside": Profile(0.5, 0.36, 380, second_roster=True),
-    "lincolnshire": Profile(0.01, 0.0, 45),
-    "dyfed-powys": Profile(0.008, 0.012, 35),
-    "bedfordshire": Profile(0.015, 0.0, 60),
-    "city-of-london": Profile(0.02, 0.03, 70),
+    "lincolnshire": Profile(0.015, 0.0, 110),
+    "dyfed-powys": Profile(0.012, 0.012, 95),
+    "bedfordshire": Profile(0.015, 0.0, 120),
+    "city-of-london": Profile(0.02, 0.03, 130),
     "cumbria": Profile(0.3, 0.12, 330, stale=True),
     "north-yorkshire": Profile(0.22, 0.1, 300, stale=True),
     "gloucestershire": Profile(0.35, 0.15, 360, stale=True),
@@ -446,13 +446,14 @@ def _typo(fd: ForceDemo, m: Member, names: set[str]) -> Member:
 def _strays(fd: ForceDemo) -> None:
     """Learners College Learn knows but the roster does not: typo'd identities and people missing from it."""
     rng = fd.rng
-    k = max(1, round(len(fd.members) * 0.012))
+    rate = 0.015 if fd.info.code in LEADS else rng.choice((0.0, 0.003, 0.008, 0.015, 0.03))
+    k = max(1, round(len(fd.members) * rate)) if rate else 0
     names = {f"{m.forename} {m.surname}".lower() for m in fd.members}
     done = [m for m in fd.members if len(m.modules) == 4 and not m.leaves and not m.joins]
     for m in rng.sample(done, min(len(done), (k + 1) // 2)):
         fd.strays.append(_typo(fd, m, names))
     emails: set[str] = {m.email for m in fd.members if m.email}
-    while len(fd.strays) < k + (1 if fd.profile.roster else 0):
+    while len(fd.strays) < k:
         stray = _new_member(fd, fd.spare_numbers.pop(), emails, False)
         stray.on_roster = False
         when = _moment(rng, fd.ago(rng.randint(15, 200)))

@@ -125,7 +125,8 @@ def _staff_key(value: str) -> str:
 
 
 def filter_people(lines: list[PersonLine], flt: PeopleFilter) -> list[PersonLine]:
-    """The lines matching the filter. Text matches a name (either order) or a staff number (leading zeros ignored)."""
+    """The lines matching the filter. Text matches part of a name (either order) or of a staff number, or a whole
+    staff number with leading zeros ignored."""
     needle = flt.query.casefold()
     staff_needle = _staff_key(flt.query)
     out = []
@@ -141,8 +142,8 @@ def filter_people(lines: list[PersonLine], flt: PeopleFilter) -> list[PersonLine
             continue
         if needle:
             names = f"{person.forename} {person.surname}|{person.surname}, {person.forename}".casefold()
-            staff = _staff_key(person.staff_number or "")
-            if needle not in names and not (staff_needle and staff_needle in staff):
+            staff = (person.staff_number or "").strip().casefold()
+            if needle not in names and needle not in staff and not (staff and staff_needle == _staff_key(staff)):
                 continue
         out.append(line)
     return out

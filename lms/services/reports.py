@@ -367,7 +367,7 @@ def data_quality(entry: dict, as_of: date) -> list[str]:
     records = entry.get("records") or 0
     if unmatched > UNMATCHED_MAX or (records and unmatched / records > UNMATCHED_SHARE):
         share = f" ({100 * unmatched / records:.0f}% of records)" if records else ""
-        flags.append(f"{unmatched} unmatched records{share}")
+        flags.append(f"{unmatched} unmatched record{'s' if unmatched != 1 else ''}{share}")
     return flags
 
 

@@ -204,6 +204,24 @@ def test_wide_with_date_columns(tmp_path):
         (2, "OIC module 4", "Completed with no date"), (3, M[1], "Completed with no date")]
 
 
+def test_wide_date_columns_in_any_order_and_titles_ending_in_date(tmp_path):
+    rows = [
+        ["Email", "Organised immigration crime: introduction - date completed", "Organised immigration crime: "
+         "introduction", "OIC module 2 update", "OIC module 2 update completion date"],
+        ["ann@kent.police.uk", "01/03/2025", "Completed", "Completed", "02/03/2025"],
+    ]
+    result = read(tmp_path, "wide.csv", csv_bytes(rows))
+    assert result.errors == []
+    assert [(r.requirement, r.completed_on) for r in result.rows] == [("M1", date(2025, 3, 1)),
+                                                                       ("M2", date(2025, 3, 2))]
+
+
+def test_wide_with_only_date_columns(tmp_path):
+    rows = [["Staff number", "OIC module 1 date completed", "OIC module 2 completion date"], ["S1", "01/03/2025", ""]]
+    result = read(tmp_path, "wide.csv", csv_bytes(rows))
+    assert [(r.requirement, r.status, r.completed_on) for r in result.rows] == [("M1", "Completed", date(2025, 3, 1))]
+
+
 def test_wide_with_a_merged_heading_over_status_and_date(tmp_path):
     rows = [["Email", M[1], None, M[2], None], ["ann@kent.police.uk", "Completed", datetime(2025, 2, 1),
                                                 "Completed", 45791]]
