@@ -133,7 +133,6 @@ class AuditFilterForm(FlaskForm):
     force = SelectField("Force", widget=GovSelect(), validators=[Optional()])
     date_from = DayField("From", widget=GovTextInput())
     date_to = DayField("To", widget=GovTextInput())
-    submit = SubmitField("Filter", widget=GovSubmitInput())
 
     def validate_date_to(self, field) -> None:
         if self.date_from.day and field.day and field.day < self.date_from.day:

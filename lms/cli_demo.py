@@ -22,10 +22,11 @@ def _describe(data: dict[str, int]) -> str:
               help="First delete all people, records, uploads, snapshots, emails, match decisions, audit events "
                    "and demo users (forces, reference data and other users are kept).")
 @click.option("--if-empty", is_flag=True,
-              help="Load only into an empty database (no people, uploads or users); otherwise do nothing.")
+              help="Load only into an empty database (no people, uploads or users besides the demo's); "
+                   "otherwise do nothing.")
 @click.option("--scale", type=click.FloatRange(0.001, 2.0), default=DEFAULT_SCALE, show_default=True,
               help="Size against the national workforce: 1 gives ~60% of each force's officer FTE "
-                   "(about 89,000 relevant personnel).")
+                   "(about 88,000 relevant personnel).")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
               help="The same seed gives the same data (on the same day); passwords are always new.")
 def demo(reset: bool, if_empty: bool, scale: float, seed: int) -> None:

@@ -82,6 +82,8 @@ def run_scheduler() -> None:
     from lms.services import schedules
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler logs every run of the one-minute sync at INFO; lms.jobs logs the runs that matter.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
         settings = schedules.job_settings()

@@ -12,6 +12,7 @@ Each job runs in its own app context and commits at its end (the boundary); emai
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app, has_app_context
+from sqlalchemy import create_engine
 
 from lms.extensions import db
 
@@ -100,6 +102,8 @@ def run_job(job_id: str) -> None:
     The job store keeps a reference to this function and the job id (both picklable), not the app.
     """
     app = _the_app()
+    started = time.monotonic()
+    log.info("Scheduler job %s starting", job_id)
     with app.app_context():
         try:
             JOB_FUNCTIONS[job_id]()
@@ -108,6 +112,8 @@ def run_job(job_id: str) -> None:
             # Logged, not raised: the next run starts afresh, and the job stays scheduled.
             db.session.rollback()
             log.exception("Scheduler job %s failed", job_id)
+        else:
+            log.info("Scheduler job %s done in %.1fs", job_id, time.monotonic() - started)
 
 
 def sync_jobs(scheduler: BaseScheduler, app: Flask | None = None) -> dict[str, str]:
@@ -148,11 +154,11 @@ def sync_jobs(scheduler: BaseScheduler, app: Flask | None = None) -> dict[str, s
 
 def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
     """A scheduler with its job store on the app's database, in the service's time zone, coalescing missed runs."""
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    return scheduler_class(
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"],
+                           **dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}))
+    scheduler = scheduler_class(
         jobstores={
-            "default": SQLAlchemyJobStore(url=url, tablename=JOB_TABLE, engine_options=engine_options),
+            "default": SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE),
             # The sync job is plumbing: it is re-created at every start, so it need not persist.
             "memory": MemoryJobStore(),
         },
@@ -160,6 +166,21 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingS
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
         timezone=ZoneInfo(app.config["TIMEZONE"]),
     )
+    scheduler.lms_engine = engine  # type: ignore[attr-defined]
+    return scheduler
+
+
+def stop_scheduler(scheduler: BaseScheduler, wait: bool = True) -> None:
+    """Shut the scheduler down and close its job store's connections.
+
+    APScheduler's loop may read the job store once more after shutdown has disposed of its engine, so the
+    engine is disposed of again here, once the loop has ended.
+    """
+    if scheduler.running:
+        scheduler.shutdown(wait=wait)
+    engine = getattr(scheduler, "lms_engine", None)
+    if engine is not None:
+        engine.dispose()
 
 
 def add_sync_job(scheduler: BaseScheduler, app: Flask) -> None:
@@ -170,7 +191,7 @@ def add_sync_job(scheduler: BaseScheduler, app: Flask) -> None:
 
 
 def run_scheduler(app: Flask) -> None:
-    """Run the scheduler in the foreground until interrupted (Ctrl-C or SIGTERM)."""
+    """Run the scheduler in the foreground until SIGTERM (running jobs finish first) or Ctrl-C (they do not)."""
     import signal
 
     global _app
@@ -179,9 +200,10 @@ def run_scheduler(app: Flask) -> None:
     add_sync_job(scheduler, app)
 
     def stop(signum, frame):
-        log.info("Stopping the scheduler")
+        # Let a running job finish: an email cut off mid-send would be left pending, never resent automatically.
+        log.info("Stopping the scheduler (waiting for running jobs)")
         if scheduler.running:
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)
     try:
@@ -189,5 +211,4 @@ def run_scheduler(app: Flask) -> None:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
+        stop_scheduler(scheduler, wait=False)

@@ -17,7 +17,6 @@ Set RATELIMIT_ENABLED = False to turn all of this off (the test app does).
 from __future__ import annotations
 
 import hashlib
-
 from collections.abc import Callable
 
 from flask import Flask, current_app, request, session

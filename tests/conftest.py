@@ -152,3 +152,13 @@ def signed_in(client, create_user):
         return client, user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines():
+    """Close every pooled connection of every app a test built, so none is left for the garbage collector
+    (psycopg warns about unclosed connections, and warnings are errors here)."""
+    yield
+    for engines in list(_db._app_engines.values()):
+        for engine in engines.values():
+            engine.dispose()

@@ -200,7 +200,7 @@ def test_without_pg_dump_the_exact_command_is_printed_and_the_exit_code_is_1(tmp
     assert "pg_dump is not installed" in message
     assert ("PGPASSWORD='<password>' pg_dump --format=custom --no-owner --no-privileges --file="
             in message)
-    assert "--dbname='postgresql://lms@db.internal:5433/lms?sslmode=require'" in message
+    assert "'--dbname=postgresql://lms@db.internal:5433/lms?sslmode=require'" in message
     assert "s3cret" not in message  # never print the password
     assert not (tmp_path / "lms.dump").exists()
 

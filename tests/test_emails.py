@@ -9,17 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from sqlalchemy import select
-from tests.test_emails_support import (  # noqa: F401  (smtp and smtp_auth are fixtures)
-    load_scenario,
-    log_rows,
-    set_chiefs,
-    smtp,
-    smtp_auth,
-)
 
 from lms.extensions import db
 from lms.models import AuditEvent, EmailLog, PublishedTable
 from lms.services import emails, reports, schedules
+from tests.test_emails_support import (  # noqa: F401  (the fixtures `smtp` and `smtp_auth`)
+    load_scenario,
+    log_rows,
+    set_chiefs,
+    smtp_auth_fixture,
+    smtp_fixture,
+)
 
 LONDON = ZoneInfo("Europe/London")
 MAY_FIRST = datetime(2026, 5, 1, 7, 0, tzinfo=LONDON)
@@ -362,7 +362,7 @@ def test_personal_reminders_list_what_is_outstanding_and_never_reach_leavers_or_
     assert "- MSOICU Hydra" not in dev.text
     assert dev.message["Reply-To"] == "lead@kent.invalid"
     (fin,) = smtp.to("fin.placeholder@kent.invalid")
-    assert "- MSOICU Hydra immersive session: ask your force's training lead" in fin.text
+    assert "- MSOICU Hydra immersive session (ask your force's training lead" in fin.text
     assert "e-learning module" not in fin.text
     for nobody in ("ivy.leaver@kent.invalid", "jo.exempt@kent.invalid", "ada.testperson@kent.invalid"):
         assert not smtp.to(nobody)
@@ -428,7 +428,8 @@ def test_a_pending_row_left_by_an_interrupted_run_is_not_resent(smtp, scenario, 
     result = run(runner, "send-league-tables")
     assert result.exit_code == 0, result.output
     assert not smtp.to("chief@kent.invalid")
-    assert any(line.startswith("pending\tleague_table\t2026-05\tchief@kent.invalid") for line in result.stdout.splitlines())
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("pending\tleague_table\t2026-05\tchief@kent.invalid") for line in lines)
     assert "1 left pending by an interrupted run" in result.stdout
 
 
@@ -521,3 +522,25 @@ def test_periods():
     assert emails.week_period(date(2026, 5, 1)) == "2026-W18"
     assert emails.week_period(date(2027, 1, 1)) == "2026-W53"
     assert emails.month_label("2026-12") == "December 2026"
+
+
+def test_two_runs_at_once_cannot_both_send(smtp, scenario, monkeypatch, may_first):
+    # Another run claimed the address after this run read the log: the unique key stops the second send.
+    db.session.add(EmailLog(kind=emails.LEAGUE_TABLE, period="2026-05", recipient="chief@kent.invalid",
+                            status="pending", attempts=0))
+    db.session.commit()
+    monkeypatch.setattr(emails, "_existing", lambda plans: {})
+    report = emails.send_league_tables(force_code="kent")
+    db.session.commit()
+    assert [o.action for o in report.outcomes] == ["already sent"]
+    assert smtp.received == []
+
+
+def test_a_force_with_no_roster_is_told_it_is_not_ranked(smtp, scenario, runner, may_first):
+    set_chiefs(cleveland="chief@cleveland.invalid")
+    assert run(runner, "send-league-tables", "--force", "cleveland").exit_code == 0
+    (message,) = smtp.to("chief@cleveland.invalid")
+    assert message.subject == "Cleveland Police: OIC training compliance, May 2026 (not ranked)"
+    assert "Cleveland Police is not ranked: it has not yet uploaded a roster" in message.text
+    assert "No one on your force's roster is recorded as needing this training yet." in message.text
+    assert "   -  Cleveland Police" in message.text and "(your force)" in message.text

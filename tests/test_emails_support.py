@@ -1,7 +1,8 @@
 """Shared by the email, job and schedule tests: a real SMTP server on loopback, and figures put straight into the
 database (the import pipeline is tested elsewhere). Only made-up names and .invalid addresses.
 
-Imported by the test modules (`from test_emails_support import ...`); holds no tests itself.
+Imported by the test modules; holds no tests itself. Its fixtures are `smtp` and `smtp_auth`: import
+`smtp_fixture` / `smtp_auth_fixture` into a test module to use them.
 """
 
 from __future__ import annotations
@@ -109,8 +110,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def smtp(app):
+@pytest.fixture(name="smtp")
+def smtp_fixture(app):
     """A real SMTP server on 127.0.0.1, wired into the app's settings; yields its handler (`.received`)."""
     handler = CapturingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
@@ -124,8 +125,8 @@ def smtp(app):
         controller.stop()
 
 
-@pytest.fixture
-def smtp_auth(app):
+@pytest.fixture(name="smtp_auth")
+def smtp_auth_fixture(app):
     """An SMTP server that requires AUTH (over plain TCP: a loopback test server only); records the logins."""
     handler = CapturingHandler()
     logins: list[tuple[str, str]] = []

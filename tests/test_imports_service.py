@@ -160,7 +160,9 @@ def test_confirmed_matches_are_remembered_and_dismissed_records_leave_the_queue(
     go("roster", roster(PEOPLE))
     stranger = P("X77", "Avah", "Stoan")  # a typo'd learner: no rule matches
     go("college-learn", learning(all_modules(stranger, D)))
-    waiting, total = unmatched.waiting(db.session.get(Person, 1).force if db.session.get(Person, 1) else None)
+    from lms.services.users import get_force
+
+    waiting, total = unmatched.waiting(get_force("kent"))
     assert total == 1 and waiting[0].records == 4
     ava = db.session.scalar(select(Person).where(Person.staff_number == "K001"))
     assert waiting[0].candidates[0][0].id == ava.id  # the likeliest person is offered first

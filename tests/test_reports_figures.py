@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from lms.compliance import MODULES, PersonFacts, force_figures, rank_forces
 from lms.models import Force, ForceSnapshot, HydraAttendance, HydraSession, ImportBatch, LearningRecord, Person
-from lms.services import reports
 from lms.services import people as people_service
+from lms.services import reports
 
 AS_OF_DATES = [date(2025, 3, 1), date(2025, 9, 30), date(2026, 4, 30), date(2026, 4, 29)]
 GEN_FORCES = ["kent", "essex", "surrey", "dorset", "gwent", "city-of-london"]
@@ -342,7 +342,10 @@ def test_data_quality_flags():
     assert reports.data_quality(entry(50, last_upload=fresh, unmatched_records=6, records=100), as_of) == [
         "6 unmatched records (6% of records)"]
     assert reports.data_quality(entry(50, last_upload=fresh, unmatched_records=5, records=100), as_of) == []
-    assert "No roster uploaded" in reports.data_quality({**entry(None, 0, 0, rank=None), "has_roster": False}, as_of)
+    nothing = {**entry(None, 0, 0, rank=None), "has_roster": False}
+    assert reports.data_quality(nothing, as_of) == ["No uploads yet"]
+    hydra_only = {**nothing, "last_upload": {"roster": None, "college-learn": None, "hydra": "2026-11-20"}}
+    assert reports.data_quality(hydra_only, as_of) == ["No roster uploaded", "No College Learn upload"]
 
 
 @pytest.mark.parametrize(("day", "expected"), [

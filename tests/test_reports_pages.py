@@ -114,7 +114,7 @@ def test_league_table_shows_counts_percent_rag_uploads_and_flags(signed_in, kent
     assert "66.7%" in row and "2 of 3" in row
     assert "40.0%" in row and "2 of 5" in row
     assert "Far behind" in row
-    assert today.strftime("%-d %B %Y") in row  # last uploads
+    assert today.strftime("%-d %b %Y") in row  # last uploads
     assert "New" in row  # no snapshot a month earlier
     essex = re.search(r'data-code="essex">.*?</tr>', html, re.S).group(0)
     assert "No College Learn upload" in essex and "No Hydra upload" in essex
@@ -223,12 +223,12 @@ def test_why_page_shows_what_counts_what_is_missing_and_the_upload(signed_in, ke
     records = re.search(r'id="learning-records".*?</table>', html, re.S).group(0)
 
     assert "Complete" in html
-    assert records.count("Counts: the earliest completion") == 4
+    assert records.count("The earliest completion of Module") == 4
     assert "An earlier completion of Module 2 already counts" in records
     assert "college-learn-june.csv, row" in records
     assert re.search(r'href="/imports/\d+">Batch \d+</a>', records)
     hydra = re.search(r'id="hydra-records".*?</table>', html, re.S).group(0)
-    assert "Counts: the first session attended" in hydra and "hydra.csv, row 2" not in hydra
+    assert "The first session attended" in hydra and "hydra.csv, row 2" not in hydra
     assert "hydra.csv, row 3" in hydra
 
     bob = html_of(client.get(f"/forces/kent/people/{person_id(db, 'Baker')}"))
@@ -388,3 +388,20 @@ def test_snapshot_a_day_before_changes_nothing_but_history(signed_in, kent, db, 
     client, _ = signed_in("national")
     before = html_of(client.get(f"/league-table?as_of={date(2026, 6, 30).isoformat()}"))
     assert "/league-table.xlsx?as_of=2026-06-30" in before
+
+
+def test_league_page_from_snapshots_follows_every_upload(signed_in, kent, db):
+    from lms.services import trends
+
+    trends.record_daily_snapshot()
+    db.session.commit()
+    client, _ = signed_in("national")
+    row = re.search(r'data-code="kent">.*?</tr>', html_of(client.get("/league-table")), re.S).group(0)
+    assert "2 of 5" in row
+    assert html_of(client.get("/league-table")).count('data-code="kent"') == 1  # cached page, same content
+
+    # Bob completes Module 4: an import commit rewrites Kent's snapshot, so the page moves on at once.
+    upload(db, "college-learn", [CL_HEAD, ["K002", "", "Bob", "Baker", "Kent Police", TITLES["M4"], "Completed",
+                                           "20/11/2026"]], filename="bob.csv")
+    row = re.search(r'data-code="kent">.*?</tr>', html_of(client.get("/league-table")), re.S).group(0)
+    assert "3 of 5" in row and "60.0%" in row

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lms import create_app, ratelimit
+from lms.extensions import db as _db
 from tests.conftest import PASSWORD
 
 
@@ -24,7 +25,9 @@ def limited(app, database_url, tmp_path):
     )
     if "limiter" not in limited.extensions:  # until create_app wires it
         ratelimit.init_app(limited)
-    return limited
+    yield limited
+    with limited.app_context():
+        _db.engine.dispose()
 
 
 def attempt(client, email: str, password: str = "not-the-password", ip: str = "198.51.100.7"):

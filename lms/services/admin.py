@@ -7,6 +7,7 @@ people's names: accounts are named by their email in `target`, rules by their ca
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -255,6 +256,8 @@ def add_rule(category: str, *, elearning: bool, hydra: bool, actor: User) -> Rol
     if not _CATEGORY_SHAPE.match(key):
         raise AdminError("Role category must start with a letter or digit and use only letters, digits, spaces, "
                          "hyphens, apostrophes, brackets and &", "category")
+    if key == "new":  # /admin/rules/new is the page that adds one
+        raise AdminError("Role category cannot be 'new': choose another name", "category")
     if db.session.get(RoleRule, key) is not None:
         raise AdminError(f"There is already a role category called {key}", "category")
     rule = RoleRule(role_category=key, elearning=elearning, hydra=hydra)
@@ -404,6 +407,17 @@ def audit_log(filters: AuditFilters, page: int, tz: ZoneInfo) -> AuditPage:
 def audit_actions() -> list[str]:
     """Every action recorded so far, for the filter."""
     return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def detail_text(value: object) -> str:
+    """One audit detail value as recorded, as plain text (the template escapes it)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def local_time(moment: datetime | None, tz: ZoneInfo) -> str:

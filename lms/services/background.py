@@ -13,7 +13,7 @@ from importers.guard import sniff
 from lms.extensions import db
 from lms.models import ImportBatch, User
 from lms.services import audit
-from lms.services.imports import _store_file, check_request, run_import, stored_file
+from lms.services.imports import _store_file, check_request, clean_filename, run_import, stored_file
 
 # Files up to this size are previewed within the request; larger ones in the background.
 BACKGROUND_BYTES = 256 * 1024
@@ -22,6 +22,7 @@ BACKGROUND_BYTES = 256 * 1024
 def start_preview(kind: str, data: bytes, filename: str, force_code: str, user: User) -> ImportBatch:
     """Preview a small file now, or store a large one as a "processing" batch for run_pending. Flushes."""
     force = check_request(kind, force_code, user)
+    filename = clean_filename(filename)
     threshold = current_app.config.get("BACKGROUND_IMPORT_BYTES", BACKGROUND_BYTES)
     try:
         sniff(data, filename)  # cheap: an unreadable file is refused before anything is stored

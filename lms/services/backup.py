@@ -95,8 +95,15 @@ def check_sqlite_file(conn: sqlite3.Connection, path: Path) -> None:
         raise BackupError(f"{path} is not a backup of this service: it has no {', '.join(sorted(missing))} table")
 
 
-def _stamp() -> str:
-    return datetime.now().strftime("%Y%m%dT%H%M%S")
+def _safety_path(folder: Path, stem: str, suffix: str) -> Path:
+    """A name no file has yet: a safety copy must never overwrite anything, least of all the file being restored."""
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    n = 0
+    while True:
+        path = folder / f"{stem}.before-restore-{stamp}{f'-{n}' if n else ''}{suffix}"
+        if not path.exists():
+            return path
+        n += 1
 
 
 def backup_sqlite(url: URL, target: Path) -> Done:
@@ -118,7 +125,7 @@ def restore_sqlite(url: URL, backup_file: Path) -> Done:
         check_sqlite_file(src, backup_file)
         safety = None
         if live.exists():
-            safety = live.with_name(f"{live.stem}.before-restore-{_stamp()}{live.suffix or '.db'}")
+            safety = _safety_path(live.parent, live.stem, live.suffix or ".db")
             _sqlite_copy(live, safety)
         # Written into the live database through SQLite's own locking, so a process that still has it open
         # sees either the old database or the restored one, never a mixture; WAL mode is kept.
@@ -198,7 +205,8 @@ def restore_postgres(url: URL, backup_file: Path, safety_dir: Path) -> Done:
         if fh.read(5) != b"PGDMP":
             raise BackupError(f"{backup_file} is not a pg_dump custom-format backup (made by `lms backup`)")
     _program(url, pg_restore_command(url, backup_file))
-    safety = safety_dir / f"{url.database}.before-restore-{_stamp()}.dump"
+    safety_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    safety = _safety_path(safety_dir, str(url.database), ".dump")
     backup_postgres(url, safety)
     _run(url, pg_restore_command(url, backup_file))
     return Done(f"Restored PostgreSQL database {url.database} from {backup_file}", Path(backup_file), safety)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import secrets
 import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -95,8 +96,8 @@ def existing_data() -> dict[str, int]:
     return {
         "people": db.session.scalar(select(func.count()).select_from(Person)) or 0,
         "uploads": db.session.scalar(select(func.count()).select_from(ImportBatch)) or 0,
-        "users": db.session.scalar(select(func.count()).select_from(User).where(User.email.not_in(DEMO_EMAILS)))
-        or 0,
+        "other users": db.session.scalar(
+            select(func.count()).select_from(User).where(User.email.not_in(DEMO_EMAILS))) or 0,
     }
 
 
@@ -204,7 +205,7 @@ def _counts() -> dict[str, int]:
 
 
 def load(*, scale: float = DEFAULT_SCALE, seed: int = DEFAULT_SEED, folder: Path | None = None,
-         log=None) -> DemoResult:
+         log: Callable[[str], None] | None = None) -> DemoResult:
     """Generate the demo files, import them through the real pipeline and create the demo sign-ins.
 
     The database must hold no people or uploads (call :func:`reset` first). Deterministic for a seed on a

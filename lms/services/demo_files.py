@@ -223,7 +223,6 @@ class Member:
     exemption_reason: str | None = None
     joins: bool = False  # only on the second roster
     leaves: bool = False  # only on the first roster
-    on_roster: bool = True  # False: a learner the roster does not know (new joiner, typo'd identity)
     bad_category: str | None = None  # a deliberate row error
     modules: dict[str, tuple[str, datetime | None]] = field(default_factory=dict)
     other_courses: list[tuple[str, str, datetime | None]] = field(default_factory=list)
@@ -267,12 +266,12 @@ def build(seed: int, scale: float, today: date) -> tuple[list[DemoFile], dict[st
     forces = [_force(info, seed, scale, today) for info in FORCES]
     files = [f for fd in forces for f in fd.files]
     by_code = {fd.info.code: fd for fd in forces}
-    for position, (region, rocu, members) in enumerate(REGIONS):
+    for region, rocu, members in REGIONS:
         if rocu is None:
             continue
         rng = random.Random(f"{seed}:region:{region}")
         lines = [(m, code, att) for code, _n, _f in members for m, att in by_code[code].regional_lines]
-        files.extend(_regional_register(region, rocu, lines, rng, today, scale, position))
+        files.extend(_regional_register(region, rocu, lines, rng, today, scale))
     order = {"roster": 0, "college-learn": 1, "hydra": 2}
     files.sort(key=lambda f: (f.uploaded_on, order[f.kind], f.filename))
     return files, {fd.info.code: fd.chief for fd in forces}
@@ -302,7 +301,7 @@ def _force(info: ForceInfo, seed: int, scale: float, today: date) -> ForceDemo:
     days = _timeline(fd)
     _elearning(fd, days)
     _strays(fd)
-    _hydra(fd, days)
+    _hydra(fd)
     _write_files(fd, days, roster_shape, exemptions)
     return fd
 
@@ -427,8 +426,22 @@ def _elearning(fd: ForceDemo, days: dict[str, date]) -> None:
                 m.other_courses.append((course, "In progress", None))
 
 
-def _typo(fd: ForceDemo, m: Member, names: set[str]) -> Member:
-    """The same learner as College Learn knows them: another staff number, no email, a shortened name."""
+def _typo_staff(staff: str, taken: set[str]) -> str | None:
+    """Two neighbouring digits swapped, as people mistype a staff number; None when that is someone else's."""
+    for i in range(len(staff) - 2, 0, -1):
+        a, b = staff[i], staff[i + 1]
+        if a != b and a.isdigit() and b.isdigit():
+            typed = staff[:i] + b + a + staff[i + 2:]
+            return None if typed.lstrip("0").lower() in taken else typed
+    return None
+
+
+def _typo(fd: ForceDemo, m: Member, names: set[str], staff_keys: set[str], emails: set[str]) -> Member:
+    """The same learner as College Learn knows them: a mistyped staff number, another email, a shortened name.
+
+    Nothing about it matches the roster exactly, so it waits in the unmatched queue with its person as the
+    likely candidate.
+    """
     rng = fd.rng
     forename = NICKNAMES.get(m.forename)
     surname = m.surname
@@ -436,9 +449,13 @@ def _typo(fd: ForceDemo, m: Member, names: set[str]) -> Member:
         forename = m.forename
         cut = rng.randrange(1, max(len(surname) - 1, 2))
         surname = surname[:cut] + surname[cut + 1:] if len(surname) > 3 else surname + "e"
-    staff = fd.spare_numbers.pop()
-    stray = Member(staff, forename, surname, None, m.rank, m.role, m.department, m.category, m.elearning, m.hydra,
-                   on_roster=False, modules=m.modules)
+    staff = _typo_staff(m.staff, staff_keys) or fd.spare_numbers.pop()
+    email = None
+    if m.email and rng.random() < 0.6:
+        email = f"{ascii_part(forename)}.{ascii_part(surname)}@{fd.info.code}.police.invalid"
+        email = None if email in emails else email
+    stray = Member(staff, forename, surname, email, m.rank, m.role, m.department, m.category, m.elearning, m.hydra,
+                   modules=m.modules)
     m.modules = {}
     return stray
 
@@ -449,13 +466,13 @@ def _strays(fd: ForceDemo) -> None:
     rate = 0.015 if fd.info.code in LEADS else rng.choice((0.0, 0.003, 0.008, 0.015, 0.03))
     k = max(1, round(len(fd.members) * rate)) if rate else 0
     names = {f"{m.forename} {m.surname}".lower() for m in fd.members}
+    staff_keys = {m.staff.lstrip("0").lower() for m in fd.members}
+    emails: set[str] = {m.email for m in fd.members if m.email}
     done = [m for m in fd.members if len(m.modules) == 4 and not m.leaves and not m.joins]
     for m in rng.sample(done, min(len(done), (k + 1) // 2)):
-        fd.strays.append(_typo(fd, m, names))
-    emails: set[str] = {m.email for m in fd.members if m.email}
+        fd.strays.append(_typo(fd, m, names, staff_keys, emails))
     while len(fd.strays) < k:
         stray = _new_member(fd, fd.spare_numbers.pop(), emails, False)
-        stray.on_roster = False
         when = _moment(rng, fd.ago(rng.randint(15, 200)))
         stray.modules = {code: ("Completed", when + timedelta(days=i)) for i, code in enumerate(MODULES)
                          if when.date() + timedelta(days=i) <= fd.today - timedelta(days=1)}
@@ -470,7 +487,7 @@ def session_size(scale: float) -> int:
     return max(6, min(16, round(16 * scale / 0.04)))
 
 
-def _hydra(fd: ForceDemo, days: dict[str, date]) -> None:
+def _hydra(fd: ForceDemo) -> None:
     rng, p = fd.rng, fd.profile
     regional_ok = fd.info.region != "London" and not p.stale
     lines: list[tuple[Member, str]] = []
@@ -525,7 +542,7 @@ def _sessions(rng, lines, first: date, last: date, size: int, make) -> list[Sess
     return [s for s in sessions if s.lines]
 
 
-def _regional_register(region, rocu, lines, rng, today, scale, position) -> list[DemoFile]:
+def _regional_register(region, rocu, lines, rng, today, scale) -> list[DemoFile]:
     if not lines:
         return []
     uploaded = today - timedelta(days=rng.randint(4, 30))
@@ -603,12 +620,14 @@ def _write_files(fd: ForceDemo, days: dict[str, date], shape: str, exemptions: b
     if code in ("greater-manchester", "wiltshire"):
         cl_shape = "long"
     learners = [m for m in fd.members + fd.strays if m.modules or m.other_courses]
+    # Each force's exports look alike from one month to the next.
+    style = ExportStyle(cl_shape, module_titles(rng.randrange(3)), rng.random() < 0.7,
+                        SHORT_NAMES.get(code, fd.info.name) if rng.random() < 0.3 else fd.info.name)
     for key in ("college-learn-1", "college-learn"):
         if key in days:
-            fd.files.append(_college_learn(fd, learners, days[key], cl_shape, uploader, final=key == "college-learn"))
-    lines = fd.hydra_lines
-    if lines:
-        fd.files.append(_register(fd, lines, days, uploader))
+            fd.files.append(_college_learn(fd, learners, days[key], style, uploader, final=key == "college-learn"))
+    if any(kind != "missed-then-attended" for _m, kind in fd.hydra_lines):
+        fd.files.append(_register(fd, fd.hydra_lines, days, uploader))
 
 
 def _roster(fd: ForceDemo, members: list[Member], on: date, shape: str, exemptions: bool, uploader) -> DemoFile:
@@ -654,19 +673,30 @@ def _visible(m: Member, on: date) -> dict[str, tuple[str, datetime | None]]:
     return out
 
 
-def _college_learn(fd: ForceDemo, learners: list[Member], on: date, shape: str, uploader, final: bool) -> DemoFile:
-    code, rng = fd.info.code, fd.rng
-    titles = module_titles(rng.randrange(3))
+@dataclass(frozen=True)
+class ExportStyle:
+    """How a force's College Learn exports look: shape, course titles, staff numbers or not, organisation name."""
+
+    shape: str  # long, moodle (wide, "Completed (date)" cells) or columns (wide, status and date per module)
+    titles: dict[str, str]
+    with_staff: bool
+    organisation: str
+
+
+def _college_learn(fd: ForceDemo, learners: list[Member], on: date, style: ExportStyle, uploader,
+                   final: bool) -> DemoFile:
+    code = fd.info.code
+    titles, with_staff, org, shape = style.titles, style.with_staff, style.organisation, style.shape
     learners = sorted((m for m in learners if not (m.joins and not final)), key=lambda m: (m.surname, m.forename))
     error_row = final and ROW_ERRORS.get(code) == "college-learn"
-    with_staff = rng.random() < 0.7
     if shape == "long":
-        org = SHORT_NAMES.get(code, fd.info.name) if rng.random() < 0.3 else fd.info.name
         rows = [["College Learn: course completion report"], [f"Organisation: {fd.info.name}"], [],
                 ["Staff number", "Email", "First name", "Last name", "Organisation", "Course", "Status",
                  "Date completed"]]
         for m in learners:
-            who = [m.staff if with_staff or not m.email else "", m.email or "", m.forename, m.surname, org]
+            # Excel turns an all-digit staff number into a number and drops its leading zeros.
+            staff = int(m.staff) if m.staff.isdigit() else m.staff
+            who = [staff if with_staff or not m.email else "", m.email or "", m.forename, m.surname, org]
             for module, (status, when) in _visible(m, on).items():
                 rows.append([*who, titles[module], status, when or ""])
             for course, status, when in m.other_courses:

@@ -57,9 +57,12 @@ MAX_AUTO_ATTEMPTS = 5
 FONT = "font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;"
 STYLES = {
     "body": "margin:0;padding:0;background-color:#ffffff;",
-    "header": FONT + "background-color:#0b0c0c;color:#ffffff;font-size:20px;font-weight:bold;padding:14px 20px;",
+    "header": "font-family:Arial,Helvetica,sans-serif;background-color:#0b0c0c;color:#ffffff;font-size:20px;"
+              "font-weight:bold;padding:14px 20px;",
     "main": FONT + "padding:20px;font-size:16px;line-height:1.5;",
-    "footer": FONT + "padding:16px 20px;font-size:14px;line-height:1.5;color:#505a5f;border-top:1px solid #b1b4b6;",
+    "footer": "font-family:Arial,Helvetica,sans-serif;padding:16px 20px;font-size:14px;line-height:1.5;"
+              "color:#505a5f;border-top:1px solid #b1b4b6;",
+    "small": "font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5;color:#505a5f;margin:0;",
     "h1": FONT + "font-size:24px;font-weight:bold;line-height:1.25;margin:0 0 16px 0;",
     "h2": FONT + "font-size:20px;font-weight:bold;line-height:1.3;margin:24px 0 8px 0;",
     "p": FONT + "font-size:16px;line-height:1.5;margin:0 0 16px 0;",
@@ -315,8 +318,9 @@ def published_table(period: str) -> PublishedTable | None:
 def month_table(period: str, on: date, *, store: bool, require_published: bool) -> tuple[dict, PublishedTable | None]:
     """The league table a month's emails use: the published one, or (publishing not required) today's figures.
 
-    With `store`, today's figures are kept as the month's table so every email of the month (and retries, and
-    next month's comparison) uses the same numbers. Raises EmailRefused when publishing is required and missing.
+    With `store`, today's figures are kept (committed) as the month's table so every email of the month (and
+    retries, and next month's comparison) uses the same numbers. Raises EmailRefused when publishing is required
+    and missing.
     """
     row = published_table(period)
     if row is not None:
@@ -332,7 +336,14 @@ def month_table(period: str, on: date, *, store: bool, require_published: bool) 
         return table, None
     row = PublishedTable(period=period, as_of=date.fromisoformat(table["as_of"]), data=table, published_by_id=None)
     db.session.add(row)
-    db.session.flush()
+    try:
+        # Committed before any email of the month goes, like the log rows in `deliver`.
+        db.session.commit()
+    except IntegrityError:
+        # Another run stored the month's table a moment ago: use theirs, so every chief gets the same numbers.
+        db.session.rollback()
+        row = published_table(period)
+        return row.data, row
     return table, row
 
 
@@ -471,7 +482,8 @@ def league_email_context(force: Force, table: dict, period: str, previous: tuple
         for f in table["forces"]
     ]
     if entry["rank"] is None:
-        position = f"{force.name} is not ranked: no roster of relevant personnel has been uploaded yet."
+        position = (f"{force.name} is not ranked: it has not yet uploaded a roster showing who needs this "
+                    "training.")
     else:
         tied = sum(1 for f in table["forces"] if f["rank"] == entry["rank"]) > 1
         position = f"{force.name} is ranked {entry['rank']} of {total} forces{' (tied)' if tied else ''}."
@@ -502,8 +514,7 @@ def attachment_name(period: str) -> str:
 
 def league_subject(force: Force, table: dict, period: str) -> str:
     entry = _entry(table, force.code) or {"rank": None}
-    where = (f"ranked {entry['rank']} of {len(table['forces'])}" if entry["rank"] is not None
-             else "not ranked: no roster uploaded")
+    where = f"ranked {entry['rank']} of {len(table['forces'])}" if entry["rank"] is not None else "not ranked"
     return f"{force.name}: OIC training compliance, {month_label(period)} ({where})"
 
 
@@ -527,7 +538,7 @@ def _missing_chiefs_email(forces: list[Force], period: str, to: str, subject: st
     text, html = render_parts(
         "missing_chiefs", subject=subject, month=month_label(period),
         forces=[{"name": f.name, "code": f.code} for f in forces],
-        settings_url=external_url("admin.index", "/"),
+        settings_url=external_url("admin.forces_list", "/admin/forces", missing="1"),
         send_url=external_url("schedules.send_now", "/admin/emails/send"), s=STYLES,
     )
     return OutgoingEmail(to=to, subject=subject, text=text, html=html)
@@ -708,18 +719,21 @@ def _recently_reminded(on: date) -> set[str]:
 
 
 def _personal_email(force: Force, forename: str, outstanding: list[str], leads: list[str], titles: dict[str, str],
-                    to: str, subject: str, deadline: date) -> OutgoingEmail:
+                    to: str, subject: str, deadline: date, on: date) -> OutgoingEmail:
     items = []
     for code in outstanding:
         if code == "HYDRA":
-            items.append(f"{titles.get(code, 'Hydra immersive session')}: ask your force's training lead about the "
-                         "next session")
+            items.append(f"{titles.get(code, 'Hydra immersive session')} (ask your force's training lead about the "
+                         "next session)")
         else:
-            items.append(f"{titles.get(code, code)}: e-learning module on College Learn")
+            items.append(f"{titles.get(code, code)} (an e-learning module on College Learn)")
     text, html = render_parts(
         "personal_reminder", subject=subject, force=force,
         salutation=f"Dear {forename}," if forename else "Hello,", items=items, leads=leads,
-        deadline=long_date(deadline), interval=PERSONAL_INTERVAL_DAYS, s=STYLES,
+        deadline=(f"The deadline is {long_date(deadline)}." if on <= deadline else
+                  f"The deadline was {long_date(deadline)}, so this training is overdue: please complete it as soon "
+                  "as you can."),
+        interval=PERSONAL_INTERVAL_DAYS, s=STYLES,
     )
     return OutgoingEmail(to=to, subject=subject, text=text, html=html, reply_to=leads)
 
@@ -751,7 +765,7 @@ def personal_plans(on: date, period: str, report: RunReport) -> list[Planned]:
                 kind=PERSONAL_REMINDER, period=period, recipient=address, subject=subject, force_id=force.id,
                 render=lambda force=force, forename=person.forename, outstanding=list(status.outstanding),
                 address=address, leads=leads: _personal_email(force, forename, outstanding, leads, titles, address,
-                                                              subject, deadline),
+                                                              subject, deadline, on),
             ))
     if skipped_recent:
         report.notes.append(f"Personal reminders not due yet (one sent in the last {PERSONAL_INTERVAL_DAYS} days): "
@@ -795,6 +809,7 @@ class PublishState:
     period: str
     row: PublishedTable | None
     sent: int
+    published_by: str | None = None  # the publisher's email; None when stored automatically or unknown
 
     @property
     def locked(self) -> bool:
@@ -822,7 +837,9 @@ def publish_states(on: date) -> list[PublishState]:
             select(func.count()).select_from(EmailLog).where(
                 EmailLog.kind == LEAGUE_TABLE, EmailLog.period == period, EmailLog.status.in_(("sent", "pending")))
         )
-        out.append(PublishState(period, published_table(period), int(sent or 0)))
+        row = published_table(period)
+        publisher = db.session.get(User, row.published_by_id) if row and row.published_by_id else None
+        out.append(PublishState(period, row, int(sent or 0), publisher.email if publisher else None))
     return out
 
 
@@ -848,3 +865,29 @@ def publish_table(period: str, on: date, actor: User | None = None) -> Published
     db.session.flush()
     audit.record("league_table.published", actor, target=period, period=period, as_of=table["as_of"])
     return row
+
+
+# --- the email log page ---------------------------------------------------------------------------------------
+
+LOG_STATUSES = ("pending", "sent", "failed")
+
+
+def email_log(*, kind: str = "", status: str = "", period: str = "", force_code: str = "", recipient: str = "",
+              page: int = 1, per_page: int = 50) -> tuple[list[tuple[EmailLog, str | None]], int]:
+    """One page of the email log, newest first, with each row's force name; and how many rows match in all."""
+    query = select(EmailLog, Force.name).outerjoin(Force, Force.id == EmailLog.force_id)
+    if kind in KINDS:
+        query = query.where(EmailLog.kind == kind)
+    if status in LOG_STATUSES:
+        query = query.where(EmailLog.status == status)
+    if period:
+        query = query.where(EmailLog.period == period)
+    if force_code:
+        query = query.where(Force.code == force_code)
+    if recipient:
+        query = query.where(EmailLog.recipient.contains(recipient.lower(), autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(
+        query.order_by(EmailLog.created_at.desc(), EmailLog.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return [(row, name) for row, name in rows], total

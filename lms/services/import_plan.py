@@ -15,11 +15,40 @@ from importers import RowError
 from importers.identity import email_key, name_key, staff_key
 from lms.compliance import UnknownRoleCategory, resolve_requirements
 from lms.extensions import db
-from lms.models import Force, HydraAttendance, LearningRecord, Person
+from lms.models import Force, HydraAttendance, HydraSession, LearningRecord, Person
 from lms.services.matching import ForceIndex, identity_key
 
 PERSON_FIELDS = ("staff_number", "forename", "surname", "email", "rank", "role", "department", "role_category",
                  "elearning_required", "hydra_required", "exempt_until", "exemption_reason")
+
+
+# Where a too-long value came from, for the row error: stored field -> the column the user knows.
+_PERSON_COLUMNS = {
+    "staff_number": "Staff number", "staff_key": "Staff number", "forename": "Forename", "surname": "Surname",
+    "name_key": "Surname", "email": "Email", "email_key": "Email", "rank": "Rank", "role": "Role",
+    "department": "Department", "role_category": "Role category", "exemption_reason": "Exemption reason",
+}
+_RECORD_COLUMNS = {
+    "staff_number": "Staff number", "email": "Email", "first_name": "First name", "last_name": "Last name",
+    "identity_key": "Staff number",
+}
+_HYDRA_COLUMNS = {**_RECORD_COLUMNS, "first_name": "Forename", "last_name": "Surname"}
+_SESSION_COLUMNS = {"reference": "Session reference", "venue": "Venue", "facilitator": "Facilitator"}
+
+
+def _too_long(model, values: dict, columns: dict[str, str], row: int) -> RowError | None:
+    """A row error for the first value longer than its database column holds.
+
+    SQLite would store it anyway; PostgreSQL refuses the whole transaction (StringDataRightTruncation). Cutting it
+    short could make a staff number or email match someone else, so the row is skipped and the user told.
+    """
+    for name, label in columns.items():
+        value = values.get(name)
+        limit = getattr(model.__table__.c[name].type, "length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            return RowError(row, label, f"{label} is {len(value):,} characters long, more than the {limit} that can "
+                                        "be stored: shorten it, or check the columns have not slipped")
+    return None
 
 
 @dataclass
@@ -119,6 +148,13 @@ def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, 
             "exempt_until": r.exempt_until, "exemption_reason": r.exemption_reason,
         }
         skey = staff_key(r.staff_number)
+        too_long = _too_long(Person, {**values, "staff_key": skey, "email_key": email_key(r.email),
+                                      "name_key": name_key(r.forename, r.surname)}, _PERSON_COLUMNS, r.row)
+        if too_long is not None:
+            plan.errors.append(too_long)
+            protected_staff.add(skey or "")
+            protected_email.add(email_key(r.email) or "")
+            continue
         person = people_by_force[force.id].get(skey)
         if person is None:
             values.update(force_id=force.id, staff_key=skey, email_key=email_key(r.email),
@@ -187,6 +223,13 @@ def plan_learning(result, batch_force: Force | None, batch_id: int | None) -> Pl
         if force is None:
             continue
         plan.force_ids.add(force.id)
+        identity = identity_key(r.staff_number, r.email, r.first_name, r.last_name)
+        too_long = _too_long(LearningRecord, {"staff_number": r.staff_number, "email": r.email,
+                                              "first_name": r.first_name, "last_name": r.last_name,
+                                              "identity_key": identity}, _RECORD_COLUMNS, r.row)
+        if too_long is not None:
+            plan.errors.append(too_long)
+            continue
         person_id, method = indexes[force.id].match(r.staff_number, r.email, r.first_name, r.last_name)
         if person_id is None:
             unmatched += 1
@@ -203,8 +246,7 @@ def plan_learning(result, batch_force: Force | None, batch_id: int | None) -> Pl
             "match_method": method if person_id is not None else None, "dismissed": method == "dismissed",
             "requirement_code": r.requirement, "status": r.status[:60], "completed": r.completed,
             "completed_on": r.completed_on, "source_row": r.row, "staff_number": r.staff_number,
-            "email": r.email, "first_name": r.first_name, "last_name": r.last_name,
-            "identity_key": identity_key(r.staff_number, r.email, r.first_name, r.last_name),
+            "email": r.email, "first_name": r.first_name, "last_name": r.last_name, "identity_key": identity,
         })
     plan.counts.update(matched=matched, unmatched=unmatched, new_completions=len(new_pairs))
     return plan
@@ -225,6 +267,15 @@ def plan_hydra(result, batch_force: Force | None, batch_id: int | None) -> Plan:
         if force is None:
             continue
         plan.force_ids.add(force.id)
+        identity = identity_key(r.staff_number, r.email, r.first_name, r.last_name)
+        too_long = _too_long(HydraAttendance, {"staff_number": r.staff_number, "email": r.email,
+                                               "first_name": r.first_name, "last_name": r.last_name,
+                                               "identity_key": identity}, _HYDRA_COLUMNS, r.row) or _too_long(
+            HydraSession, {"reference": r.session_reference, "venue": r.venue, "facilitator": r.facilitator},
+            _SESSION_COLUMNS, r.row)
+        if too_long is not None:
+            plan.errors.append(too_long)
+            continue
         person_id, method = indexes[force.id].match(r.staff_number, r.email, r.first_name, r.last_name)
         if person_id is None:
             unmatched += 1
@@ -245,8 +296,7 @@ def plan_hydra(result, batch_force: Force | None, batch_id: int | None) -> Plan:
             "match_method": method if person_id is not None else None, "dismissed": method == "dismissed",
             "session_date": r.session_date, "attendance": r.attendance[:60], "attended": r.attended,
             "source_row": r.row, "staff_number": r.staff_number, "email": r.email,
-            "first_name": r.first_name, "last_name": r.last_name,
-            "identity_key": identity_key(r.staff_number, r.email, r.first_name, r.last_name),
+            "first_name": r.first_name, "last_name": r.last_name, "identity_key": identity,
         })
     plan.counts.update(matched=matched, unmatched=unmatched, new_completions=len(newly),
                        sessions=len(plan.sessions))

@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -91,6 +92,21 @@ def _duplicate_of(sha: str, kind: str, force: Force | None) -> int | None:
     )
 
 
+MAX_FILENAME = 255
+
+
+def clean_filename(filename: str | None) -> str:
+    """The uploaded file's name as stored and shown: its last path part (old browsers send the whole path), without
+    control characters (PostgreSQL cannot store NUL), at most 255 characters with the extension kept."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).strip()
+    if len(name) > MAX_FILENAME:
+        stem, dot, ext = name.rpartition(".")
+        ext = ext if dot and 0 < len(ext) <= 10 else ""
+        name = (stem if ext else name)[: MAX_FILENAME - len(ext) - 1].rstrip() + ("." + ext if ext else "")
+    return name or "upload"
+
+
 def _store_file(data: bytes) -> str:
     # Generated names in a folder that is never served: the original is evidence, not content.
     folder = Path(current_app.config["UPLOAD_DIR"])
@@ -161,6 +177,7 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
     in a dry run. Flushes only: the caller commits on success and must commit the refused batch row too.
     """
     force = check_request(kind, force_code, user)
+    filename = clean_filename(filename)
     sha = hashlib.sha256(data).hexdigest()
     duplicate_of = _duplicate_of(sha, kind, force)
     summary = _base_summary(None, kind, force, filename, sha, duplicate_of)

@@ -1,26 +1,86 @@
-"""Person-level views of compliance: who still has to do what, and why. Force leads and admins only."""
+"""Person-level views of compliance: who still has to do what, and why. Force leads and admins only.
+
+People are loaded as light read-only rows (`PersonRow`), not ORM objects: a force like the Met has tens of
+thousands of people, and the people page filters, counts and pages them in SQL, computing statuses with
+`lms.compliance.person_status` only for the rows it shows.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, not_, or_, select
 
+from importers.identity import name_key, staff_key
 from lms.compliance import PersonFacts, PersonStatus, person_status
 from lms.extensions import db
 from lms.models import Force, HydraAttendance, ImportBatch, LearningRecord, Person
 
 
 @dataclass(frozen=True, slots=True)
+class PersonRow:
+    """A person as the people pages, exports and reminders read them (no ORM object: cheap by the ten thousand)."""
+
+    id: int
+    force_id: int
+    staff_number: str | None
+    forename: str
+    surname: str
+    email: str | None
+    rank: str | None
+    role: str | None
+    department: str | None
+    role_category: str | None
+    elearning_required: bool
+    hydra_required: bool
+    exempt_until: date | None
+    exemption_reason: str | None
+    active: bool
+    left_on: date | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forename} {self.surname}".strip()
+
+
+_ROW_COLUMNS = (
+    Person.id, Person.force_id, Person.staff_number, Person.forename, Person.surname, Person.email, Person.rank,
+    Person.role, Person.department, Person.role_category, Person.elearning_required, Person.hydra_required,
+    Person.exempt_until, Person.exemption_reason, Person.active, Person.left_on,
+)
+_ORDER = (Person.surname, Person.forename, Person.id)
+
+
+def _rows(query) -> list[PersonRow]:
+    return [PersonRow(*row) for row in db.session.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
 class PersonLine:
-    person: Person
+    person: PersonRow | Person
     status: PersonStatus
 
 
-def facts_for(people: list[Person]) -> dict[int, PersonFacts]:
-    """Each person's compliance facts: roster flags plus completed and attended records (two queries)."""
+def _facts(people: Iterable, completions: dict, attended: dict) -> dict[int, PersonFacts]:
+    return {
+        p.id: PersonFacts(
+            person_id=p.id,
+            active=p.active,
+            elearning_required=p.elearning_required,
+            hydra_required=p.hydra_required,
+            exempt_until=p.exempt_until,
+            completions=tuple(completions.get(p.id, ())),
+            hydra_attended=tuple(attended.get(p.id, ())),
+        )
+        for p in people
+    }
+
+
+def facts_for(people: list) -> dict[int, PersonFacts]:
+    """Each person's compliance facts: roster flags plus completed and attended records (two queries a chunk)."""
     ids = [p.id for p in people]
     completions: dict[int, list[tuple[str, date]]] = defaultdict(list)
     attended: dict[int, list[date]] = defaultdict(list)
@@ -41,27 +101,39 @@ def facts_for(people: list[Person]) -> dict[int, PersonFacts]:
         )
         for pid, day in rows:
             attended[pid].append(day)
-    return {
-        p.id: PersonFacts(
-            person_id=p.id,
-            active=p.active,
-            elearning_required=p.elearning_required,
-            hydra_required=p.hydra_required,
-            exempt_until=p.exempt_until,
-            completions=tuple(completions.get(p.id, ())),
-            hydra_attended=tuple(attended.get(p.id, ())),
-        )
-        for p in people
-    }
+    return _facts(people, completions, attended)
+
+
+def _force_facts(force: Force, people: list, people_filter) -> dict[int, PersonFacts]:
+    """facts_for, for many people of one force: two joins on the force instead of chunks of ids."""
+    completions: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    attended: dict[int, list[date]] = defaultdict(list)
+    lr, ha = LearningRecord, HydraAttendance
+    rows = db.session.execute(
+        select(lr.person_id, lr.requirement_code, lr.completed_on)
+        .join(Person, Person.id == lr.person_id)
+        .where(Person.force_id == force.id, people_filter, lr.completed.is_(True), lr.completed_on.is_not(None))
+    )
+    for pid, code, day in rows:
+        completions[pid].append((code, day))
+    rows = db.session.execute(
+        select(ha.person_id, ha.session_date)
+        .join(Person, Person.id == ha.person_id)
+        .where(Person.force_id == force.id, people_filter, ha.attended.is_(True))
+    )
+    for pid, day in rows:
+        attended[pid].append(day)
+    return _facts(people, completions, attended)
 
 
 def force_people(force: Force, as_of: date, *, include_leavers: bool = False) -> list[PersonLine]:
-    """Everyone on the force's roster with their status, sorted by surname then forename."""
-    q = select(Person).where(Person.force_id == force.id)
-    if not include_leavers:
-        q = q.where(Person.active.is_(True))
-    people = list(db.session.scalars(q.order_by(Person.surname, Person.forename, Person.id)))
-    facts = facts_for(people)
+    """Everyone on the force's roster with their status, sorted by surname then forename.
+
+    ``line.person`` is a read-only `PersonRow` with the same attribute names as `Person`.
+    """
+    people_filter = Person.active.is_(True) if not include_leavers else Person.id.is_not(None)
+    people = _rows(select(*_ROW_COLUMNS).where(Person.force_id == force.id, people_filter).order_by(*_ORDER))
+    facts = _force_facts(force, people, people_filter)
     return [PersonLine(p, person_status(facts[p.id], as_of)) for p in people]
 
 
@@ -120,50 +192,86 @@ class PeopleFilter:
         return {k: v for k, v in out.items() if v}
 
 
-def _staff_key(value: str) -> str:
-    return value.strip().casefold().lstrip("0")
+def _conditions(force: Force, as_of: date) -> dict:
+    """SQL conditions on Person (joined to the progress subqueries) for each choice of the people filter."""
+    from lms.services import reports
+
+    m, h = reports._progress_subqueries(as_of, [force.id])
+    el_done, hy_done = reports._done(m, h)
+    el = Person.elearning_required.is_(True)
+    hy = Person.hydra_required.is_(True)
+    complete = and_(or_(~el, el_done.is_(True)), or_(~hy, hy_done))
+    outstanding = and_(reports._in_population(as_of), or_(el, hy), not_(complete))
+    return {"m": m, "h": h, "outstanding": outstanding, "exempt": reports._exempt(as_of),
+            "all": Person.active.is_(True)}
 
 
-def filter_people(lines: list[PersonLine], flt: PeopleFilter) -> list[PersonLine]:
-    """The lines matching the filter. Text matches part of a name (either order) or of a staff number, or a whole
-    staff number with leading zeros ignored."""
-    needle = flt.query.casefold()
-    staff_needle = _staff_key(flt.query)
-    out = []
-    for line in lines:
-        status, person = line.status, line.person
-        if flt.show == "outstanding" and not (status.relevant and not status.compliant):
-            continue
-        if flt.show == "exempt" and not status.exempt:
-            continue
-        if flt.department and (person.department or "") != flt.department:
-            continue
-        if flt.role_category and (person.role_category or "") != flt.role_category:
-            continue
-        if needle:
-            names = f"{person.forename} {person.surname}|{person.surname}, {person.forename}".casefold()
-            staff = (person.staff_number or "").strip().casefold()
-            if needle not in names and needle not in staff and not (staff and staff_needle == _staff_key(staff)):
-                continue
-        out.append(line)
+def _text_condition(query: str):
+    """Part of a name (any order, accents and case ignored) or of a staff number, or a whole staff number."""
+    words = name_key(query, None).split()
+    by_name = and_(*[Person.name_key.contains(w, autoescape=True) for w in words]) if words else None
+    needle = query.strip().casefold()
+    by_staff = or_(func.lower(Person.staff_number).contains(needle, autoescape=True),
+                   Person.staff_key == staff_key(query))
+    return or_(by_name, by_staff) if by_name is not None else by_staff
+
+
+def _filtered(force: Force, as_of: date, flt: PeopleFilter, columns):
+    cond = _conditions(force, as_of)
+    q = (
+        select(*columns)
+        .select_from(Person)
+        .outerjoin(cond["m"], cond["m"].c.person_id == Person.id)
+        .outerjoin(cond["h"], cond["h"].c.person_id == Person.id)
+        .where(Person.force_id == force.id, Person.active.is_(True), cond[flt.show])
+    )
+    if flt.department:
+        q = q.where(Person.department == flt.department)
+    if flt.role_category:
+        q = q.where(Person.role_category == flt.role_category)
+    if flt.query:
+        q = q.where(_text_condition(flt.query))
+    return q
+
+
+def with_statuses(people: list[PersonRow], as_of: date) -> list[PersonLine]:
+    """Lines with each person's status on ``as_of``."""
+    facts = facts_for(people)
+    return [PersonLine(p, person_status(facts[p.id], as_of)) for p in people]
+
+
+def filtered_people(force: Force, as_of: date, flt: PeopleFilter, *, offset: int = 0,
+                    limit: int | None = None) -> tuple[list[PersonLine], int]:
+    """One page of the people matching the filter, with statuses, and how many match in all."""
+    total = db.session.scalar(_filtered(force, as_of, flt, [func.count()]))
+    q = _filtered(force, as_of, flt, _ROW_COLUMNS).order_by(*_ORDER).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    return with_statuses(_rows(q), as_of), int(total or 0)
+
+
+def filter_options(force: Force) -> dict[str, list[str]]:
+    """The departments and role categories of the force's active people, for the filter's select boxes."""
+    out = {}
+    for key, column in (("departments", Person.department), ("role_categories", Person.role_category)):
+        values = db.session.scalars(
+            select(column).distinct().where(Person.force_id == force.id, Person.active.is_(True), column.is_not(None))
+        )
+        out[key] = sorted((v for v in values if v.strip()), key=str.casefold)
     return out
 
 
-def filter_options(lines: list[PersonLine]) -> dict[str, list[str]]:
-    """The departments and role categories present, for the filter's select boxes."""
-    departments = sorted({line.person.department for line in lines if line.person.department}, key=str.casefold)
-    categories = sorted({line.person.role_category for line in lines if line.person.role_category},
-                        key=str.casefold)
-    return {"departments": departments, "role_categories": categories}
-
-
-def people_counts(lines: list[PersonLine]) -> dict[str, int]:
-    """How many lines each filter choice would show (before department, role and text filters)."""
-    return {
-        "outstanding": sum(1 for line in lines if line.status.relevant and not line.status.compliant),
-        "all": len(lines),
-        "exempt": sum(1 for line in lines if line.status.exempt),
-    }
+def people_counts(force: Force, as_of: date) -> dict[str, int]:
+    """How many people each choice of the filter shows (before department, role and text filters)."""
+    cond = _conditions(force, as_of)
+    row = db.session.execute(
+        select(*[func.coalesce(func.sum(case((cond[k], 1), else_=0)), 0) for k in ("outstanding", "all", "exempt")])
+        .select_from(Person)
+        .outerjoin(cond["m"], cond["m"].c.person_id == Person.id)
+        .outerjoin(cond["h"], cond["h"].c.person_id == Person.id)
+        .where(Person.force_id == force.id, Person.active.is_(True))
+    ).one()
+    return {"outstanding": int(row[0]), "all": int(row[1]), "exempt": int(row[2])}
 
 
 def outstanding_text(status: PersonStatus) -> str:
@@ -232,7 +340,7 @@ def explain_person(person: Person, as_of: date) -> dict:
             if reason is None:
                 if code not in counted and status.module_dates.get(code) == record.completed_on:
                     counted.add(code)
-                    counts, reason = True, f"Counts: the earliest completion of {label}"
+                    counts, reason = True, f"The earliest completion of {label}"
                 else:
                     reason = f"An earlier completion of {label} already counts"
         learning.append(RecordExplanation(code, record.completed_on, record.status, counts, reason, batch,
@@ -250,7 +358,7 @@ def explain_person(person: Person, as_of: date) -> dict:
             if reason is None:
                 if "HYDRA" not in counted and status.hydra_date == record.session_date:
                     counted.add("HYDRA")
-                    counts, reason = True, "Counts: the first session attended"
+                    counts, reason = True, "The first session attended"
                 else:
                     reason = "An earlier session already counts"
         hydra.append(RecordExplanation("HYDRA", record.session_date, record.attendance, counts, reason, batch,

@@ -11,7 +11,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from lms.compliance import MODULES, percent, rank_forces, round_half_up
 from lms.extensions import db
@@ -48,13 +48,17 @@ def _counts(relevant: int, complete: int) -> dict:
 
 
 def _progress_subqueries(as_of: date, force_ids: list[int] | None):
-    """Per-person progress on ``as_of``: modules completed (m) and Hydra attended (h), as subqueries."""
+    """Per-person progress on ``as_of``: a 0/1 flag per module completed (m) and Hydra attended (h), as subqueries.
+
+    One row per person with any completion; the flags are max()es rather than a count(DISTINCT), which SQLite
+    would answer with a temporary B-tree per person.
+    """
     lr = LearningRecord
     module_cols = [
         func.max(case((lr.requirement_code == code, 1), else_=0)).label(code.lower()) for code in MODULES
     ]
     modules_q = (
-        select(lr.person_id.label("person_id"), func.count(distinct(lr.requirement_code)).label("n"), *module_cols)
+        select(lr.person_id.label("person_id"), *module_cols)
         .where(lr.completed.is_(True), lr.completed_on <= as_of, lr.person_id.is_not(None),
                lr.requirement_code.in_(MODULES))
         .group_by(lr.person_id)
@@ -71,27 +75,41 @@ def _progress_subqueries(as_of: date, force_ids: list[int] | None):
     return modules_q.subquery("m"), hydra_q.subquery("h")
 
 
+def _done(m, h):
+    """(e-learning done, Hydra done) conditions over the joined progress subqueries."""
+    modules_done = sum((getattr(m.c, code.lower()) for code in MODULES[1:]), getattr(m.c, MODULES[0].lower()))
+    return modules_done == len(MODULES), h.c.person_id.is_not(None)
+
+
+def _total(cond):
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def _in_population(as_of: date):
+    p = Person
+    return and_(p.active.is_(True), or_(p.exempt_until.is_(None), p.exempt_until < as_of))
+
+
+def _exempt(as_of: date):
+    p = Person
+    return and_(p.active.is_(True), p.exempt_until.is_not(None), p.exempt_until >= as_of)
+
+
 def _figure_columns(as_of: date, m, h) -> list:
-    """The aggregate columns of the figures, in the order `_figures_from_row` reads them."""
+    """The aggregate columns of the figures over any people, in the order `_figures_from_row` reads them."""
     p = Person
     el = p.elearning_required.is_(True)
     hy = p.hydra_required.is_(True)
-    el_done = m.c.n == len(MODULES)
-    hy_done = h.c.person_id.is_not(None)
+    el_done, hy_done = _done(m, h)
     relevant = or_(el, hy)
     complete = and_(relevant, or_(~el, el_done), or_(~hy, hy_done))
-
-    def total(cond):
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-    in_population = and_(p.active.is_(True), or_(p.exempt_until.is_(None), p.exempt_until < as_of))
-    exempt = and_(p.active.is_(True), p.exempt_until.is_not(None), p.exempt_until >= as_of)
+    in_population = _in_population(as_of)
     return [
-        total(and_(in_population, el)), total(and_(in_population, el, el_done)),
-        total(and_(in_population, hy)), total(and_(in_population, hy, hy_done)),
-        total(and_(in_population, relevant)), total(and_(in_population, complete)),
-        *[total(and_(in_population, el, getattr(m.c, code.lower()) == 1)) for code in MODULES],
-        total(exempt),
+        _total(and_(in_population, el)), _total(and_(in_population, el, el_done)),
+        _total(and_(in_population, hy)), _total(and_(in_population, hy, hy_done)),
+        _total(and_(in_population, relevant)), _total(and_(in_population, complete)),
+        *[_total(and_(in_population, el, getattr(m.c, code.lower()) == 1)) for code in MODULES],
+        _total(_exempt(as_of)),
     ]
 
 
@@ -109,21 +127,38 @@ def _figures_from_row(values) -> dict:
 def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int, dict]:
     """Compliance figures per force id as of a date: {force_id: {"elearning":…, "hydra":…, "overall":…, "modules":…}}.
 
-    Three aggregate queries for the whole country: module completions per person, Hydra attendance per person,
-    and one GROUP BY force over the population joined to both.
+    Set-based, for the whole country at once: module completions per person and Hydra attendance per person
+    (subqueries), one GROUP BY force over the relevant population joined to both, and one over everyone for the
+    exempt count (which also lists every force with a roster). Filtering the population in WHERE rather than in
+    each sum keeps the per-row work small; see bench/README.md.
     """
     m, h = _progress_subqueries(as_of, force_ids)
     p = Person
+    el = p.elearning_required.is_(True)
+    hy = p.hydra_required.is_(True)
+    el_done, hy_done = _done(m, h)
     query = (
-        select(p.force_id, *_figure_columns(as_of, m, h))
+        select(
+            p.force_id,
+            _total(el), _total(and_(el, el_done)),
+            _total(hy), _total(and_(hy, hy_done)),
+            func.count(), _total(and_(or_(~el, el_done), or_(~hy, hy_done))),
+            *[_total(and_(el, getattr(m.c, code.lower()) == 1)) for code in MODULES],
+        )
         .select_from(p)
         .outerjoin(m, m.c.person_id == p.id)
         .outerjoin(h, h.c.person_id == p.id)
+        .where(_in_population(as_of), or_(el, hy))
         .group_by(p.force_id)
     )
+    exempt_q = select(p.force_id, _total(_exempt(as_of))).group_by(p.force_id)
     if force_ids is not None:
         query = query.where(p.force_id.in_(force_ids))
-    return {row[0]: _figures_from_row(row[1:]) for row in db.session.execute(query)}
+        exempt_q = exempt_q.where(p.force_id.in_(force_ids))
+    out = {force_id: _empty_figures() | {"exempt": int(n)} for force_id, n in db.session.execute(exempt_q)}
+    for row in db.session.execute(query):
+        out[row[0]] = _figures_from_row([*row[1:], out.get(row[0], {}).get("exempt", 0)])
+    return out
 
 
 def _empty_figures() -> dict:
@@ -153,10 +188,13 @@ def unmatched_counts(force_ids: list[int] | None = None) -> dict[int, int]:
 
 
 def record_counts(force_ids: list[int] | None = None) -> dict[int, int]:
-    """Every College Learn record and Hydra attendance held for each force, matched or not (dismissed excluded)."""
+    """Every College Learn record and Hydra attendance held for each force: matched, unmatched or dismissed.
+
+    The denominator of the unmatched share; counted from the (force_id, person_id) indexes alone.
+    """
     counts: dict[int, int] = {}
     for model in (LearningRecord, HydraAttendance):
-        q = select(model.force_id, func.count()).where(model.dismissed.is_(False)).group_by(model.force_id)
+        q = select(model.force_id, func.count()).group_by(model.force_id)
         if force_ids is not None:
             q = q.where(model.force_id.in_(force_ids))
         for force_id, n in db.session.execute(q):
@@ -350,10 +388,13 @@ def data_quality(entry: dict, as_of: date) -> list[str]:
     """Plain-English warnings about a force's data: no roster, stale or missing uploads, many unmatched records.
 
     Stale means the last College Learn or Hydra upload is more than 30 days before ``as_of`` (or there is none);
-    many unmatched means more than 50, or more than 5% of the force's records.
+    many unmatched means more than 50, or more than 5% of the force's records. A force with no upload of any kind
+    gets the one flag "No uploads yet".
     """
     flags = []
     if not entry.get("has_roster", True):
+        if not any(entry["last_upload"].get(kind) for kind in UPLOAD_KINDS):
+            return ["No uploads yet"]
         flags.append("No roster uploaded")
     for kind in ("college-learn", "hydra"):
         last = entry["last_upload"].get(kind)
@@ -427,17 +468,46 @@ def movement(entries: list[dict], as_of: date) -> tuple[date, dict[str, dict]]:
     return since, out
 
 
+def snapshot_version() -> tuple:
+    """Changes whenever any snapshot is written (rows are added, or updated in place with a new taken_at)."""
+    row = db.session.execute(
+        select(func.count(), func.max(ForceSnapshot.id), func.max(ForceSnapshot.taken_at))
+    ).one()
+    return tuple(row)
+
+
+# The last league page built from snapshots, per process: {"key": ..., "page": ...}. Every import commit,
+# rollback and matching decision rewrites snapshots, so a page is reused only while they are unchanged.
+_LEAGUE_PAGE_CACHE: dict = {}
+
+
 def league_page(as_of: date | None = None) -> dict:
-    """Everything the league-table page shows: ranked entries with RAG, data-quality flags and movement."""
+    """Everything the league-table page shows: ranked entries with RAG, data-quality flags and movement.
+
+    Built from today's snapshots it is kept per process and reused until a snapshot changes; ``cache_key`` says
+    so (None for a page computed from the records). Treat the result as read-only.
+    """
     as_of = as_of or today()
     deadline = current_app.config["DEADLINE"]
-    entries = league_entries(as_of)
+    key = None
+    if as_of == today():
+        key = (as_of, deadline, current_app.config["SQLALCHEMY_DATABASE_URI"], snapshot_version())
+        if _LEAGUE_PAGE_CACHE.get("key") == key:
+            return _LEAGUE_PAGE_CACHE["page"]
+    entries = _snapshot_entries(as_of)
+    if entries is None:
+        key = None
+        entries = _entries(as_of)
+    entries = rank_forces(entries)
     since, moves = movement(entries, as_of)
     rows = [
         {**e, "rag": rag_status(e, as_of, deadline), "flags": data_quality(e, as_of), "movement": moves[e["code"]]}
         for e in entries
     ]
-    return {"as_of": as_of, "deadline": deadline, "compared_with": since, "forces": rows}
+    page = {"as_of": as_of, "deadline": deadline, "compared_with": since, "forces": rows, "cache_key": key}
+    if key is not None:
+        _LEAGUE_PAGE_CACHE.update(key=key, page=page)
+    return page
 
 
 def force_breakdowns(force: Force, as_of: date, *, merge_small: bool = False) -> dict[str, list[dict]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -128,7 +128,8 @@ def next_runs(cron: str, count: int = 3, after: datetime | None = None, tz: Zone
             break
         out.append(moment)
         previous = moment
-        moment = moment + _ONE_SECOND
+        # In UTC: local wall-clock arithmetic drops `fold`, and would land back inside a repeated hour.
+        moment = (moment.astimezone(UTC) + _ONE_SECOND).astimezone(tz)
     return out
 
 

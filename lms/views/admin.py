@@ -44,7 +44,7 @@ def _tz() -> ZoneInfo:
 @bp.context_processor
 def _helpers() -> dict:
     return {"local_time": lambda moment: admin.local_time(moment, _tz()), "role_labels": ROLE_LABELS,
-            "is_locked": admin.is_locked}
+            "is_locked": admin.is_locked, "detail_text": admin.detail_text}
 
 
 def _me() -> User:
@@ -312,7 +312,8 @@ def _rule_or_404(category: str) -> admin.RuleRow:
 def rule_edit(category: str):
     """Change what a role category requires."""
     row = _rule_or_404(category)
-    form = RuleForm(data={"elearning": "yes" if row.rule.elearning else "no", "hydra": "yes" if row.rule.hydra else "no"})
+    rule = row.rule
+    form = RuleForm(data={"elearning": "yes" if rule.elearning else "no", "hydra": "yes" if rule.hydra else "no"})
     if form.validate_on_submit():
         admin.update_rule(row.rule, elearning=form.elearning.data == "yes", hydra=form.hydra.data == "yes",
                           actor=_me())

@@ -7,11 +7,12 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from lms import policy
 from lms.compliance import percent
 from lms.extensions import db
-from lms.models import Person, Region
+from lms.models import Force, Person, Region
 from lms.services import charts, exports, reports
 from lms.services import people as people_service
 from lms.services.users import UserError, get_force
@@ -86,6 +87,15 @@ def long_date(value: date | str | None) -> str:
     return day.strftime("%-d %B %Y")
 
 
+@bp.app_template_filter("short_date")
+def short_date(value: date | str | None) -> str:
+    """A date (or ISO date string) in a narrow table cell: 3 Mar 2026."""
+    if not value:
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return day.strftime("%-d %b %Y")
+
+
 @bp.app_template_global("percent_of")
 def percent_of(complete: int, relevant: int) -> float | None:
     """The service's percent (half-up to one decimal) for templates."""
@@ -135,10 +145,28 @@ def league_table():
     _require_national_view()
     as_of, problem = _as_of()
     page = reports.league_page(as_of)
+    visible_codes, visible_regions = _visible()
     return render_template("reports/league_table.html", page=page, problem=problem,
                            as_of_value=request.args.get("as_of", "") if problem else as_of.isoformat(),
-                           visible_codes=reports.visible_force_codes(current_user),
-                           visible_regions=_visible_region_names())
+                           rows=_league_rows(page, visible_codes, visible_regions))
+
+
+# Rendered rows of the league table per process, keyed by the page's cache key and what the user may open.
+_ROWS_CACHE: dict = {}
+
+
+def _league_rows(page: dict, visible_codes: frozenset, visible_regions: frozenset) -> Markup:
+    """The table's rows as HTML: hundreds of cells, so rendered once per snapshot version and visibility."""
+    key = (page["cache_key"], visible_codes, visible_regions) if page["cache_key"] is not None else None
+    if key is not None and key in _ROWS_CACHE:
+        return _ROWS_CACHE[key]
+    html = Markup(render_template("reports/_league_rows.html", forces=page["forces"],  # noqa: S704 - autoescaped
+                                  visible_codes=visible_codes, visible_regions=visible_regions))
+    if key is not None:
+        if len(_ROWS_CACHE) > 64 or any(k[0] != page["cache_key"] for k in _ROWS_CACHE):
+            _ROWS_CACHE.clear()
+        _ROWS_CACHE[key] = html
+    return html
 
 
 def _download(data: str | bytes, filename: str, mimetype: str) -> Response:
@@ -168,9 +196,15 @@ def league_table_xlsx():
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def _visible_region_names() -> set[str]:
-    regions = db.session.scalars(db.select(Region))
-    return {r.name for r in regions if any(policy.sees_force(current_user, f) for f in r.forces)}
+def _visible() -> tuple[frozenset[str], frozenset[str]]:
+    """Codes of the forces, and names of the regions, whose pages the user may open."""
+    # Plain rows with the attributes policy.sees_force reads (id, region_id): no ORM objects on the hot page.
+    rows = db.session.execute(
+        db.select(Force.id, Force.region_id, Force.code, Region.name.label("region")).join(
+            Region, Region.id == Force.region_id)
+    )
+    visible = [(f.code, f.region) for f in rows if policy.sees_force(current_user, f)]
+    return frozenset(code for code, _ in visible), frozenset(name for _, name in visible)
 
 
 @bp.route("/regions/<slug>")
@@ -212,16 +246,16 @@ def people(code: str):
     force = _people_force(code)
     as_of, problem = _as_of()
     flt = people_service.PeopleFilter.from_args(request.args)
-    lines = people_service.force_people(force, as_of)
-    shown = people_service.filter_people(lines, flt)
-    pages = max(1, -(-len(shown) // PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    lines, total = people_service.filtered_people(force, as_of, flt, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page > pages:
+        abort(404)
     return render_template(
         "reports/people.html", force=force, as_of=as_of, problem=problem, flt=flt,
         as_of_value=request.args.get("as_of", "") if problem else as_of.isoformat(),
-        counts=people_service.people_counts(lines), options=people_service.filter_options(lines),
-        lines=shown[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], total=len(shown), page=page, pages=pages,
-        outstanding_text=people_service.outstanding_text,
+        counts=people_service.people_counts(force, as_of), options=people_service.filter_options(force),
+        lines=lines, total=total, page=page, pages=pages, outstanding_text=people_service.outstanding_text,
     )
 
 
@@ -232,7 +266,7 @@ def people_xlsx(code: str):
     force = _people_force(code)
     as_of = _download_as_of()
     flt = people_service.PeopleFilter.from_args(request.args)
-    lines = people_service.filter_people(people_service.force_people(force, as_of), flt)
+    lines, _total = people_service.filtered_people(force, as_of, flt)
     description = {"outstanding": "people with training still to do", "all": "everyone on the roster",
                    "exempt": "people exempt"}[flt.show]
     data = exports.people_to_xlsx(force.name, lines, as_of, current_app.config["DEADLINE"], description)

@@ -10,20 +10,19 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired
 
 from lms import policy
 from lms.extensions import db
-from lms.models import EmailLog, Force, User
+from lms.models import Force
 from lms.services import emails, reports, schedules
 
 bp = Blueprint("schedules", __name__)
 
 admin_only = policy.role_required(policy.ADMIN)
 PAGE_SIZE = 50
-STATUSES = ("pending", "sent", "failed")
 SEND_KINDS = {"league_tables": "League tables to chief constables", "reminders": "Stale-data and personal reminders"}
 
 
@@ -47,6 +46,7 @@ class SendNowForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     period = RadioField("Which month's emails is this table for?", widget=GovRadioInput(),
+                        description="Publishing again replaces that month's table, until its first email has gone.",
                         validators=[InputRequired(message="Select the month")])
     submit = SubmitField("Publish this table", widget=GovSubmitInput())
 
@@ -129,30 +129,18 @@ def publish_step():
 def email_log():
     """Every email sent or tried, newest first, filtered by kind, status, period, force or recipient."""
     filters = {key: (request.args.get(key) or "").strip() for key in ("kind", "status", "period", "force", "q")}
-    query = select(EmailLog, Force.code, Force.name).outerjoin(Force, Force.id == EmailLog.force_id)
-    if filters["kind"] in emails.KINDS:
-        query = query.where(EmailLog.kind == filters["kind"])
-    if filters["status"] in STATUSES:
-        query = query.where(EmailLog.status == filters["status"])
-    if filters["period"]:
-        query = query.where(EmailLog.period == filters["period"])
-    if filters["force"]:
-        query = query.where(Force.code == filters["force"])
-    if filters["q"]:
-        query = query.where(EmailLog.recipient.contains(filters["q"].lower(), autoescape=True))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    rows = db.session.execute(
-        query.order_by(EmailLog.created_at.desc(), EmailLog.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    rows, total = emails.email_log(kind=filters["kind"], status=filters["status"], period=filters["period"],
+                                   force_code=filters["force"], recipient=filters["q"], page=page,
+                                   per_page=PAGE_SIZE)
     forces = db.session.execute(select(Force.code, Force.name).order_by(Force.name)).all()
     args = {k: v for k, v in filters.items() if v}
     return render_template(
         "schedules/email_log.html", rows=rows, filters=filters, total=total, page=page,
-        pages=max(1, -(-total // PAGE_SIZE)), kinds=emails.KIND_LABELS, statuses=STATUSES, forces=forces,
+        pages=max(1, -(-total // PAGE_SIZE)), kinds=emails.KIND_LABELS, statuses=emails.LOG_STATUSES, forces=forces,
         local_time=local_time, args=args,
     )
 
@@ -188,7 +176,7 @@ def send_now():
             return redirect(url_for("schedules.send_now", kind=kind, force=force_code))
         db.session.commit()
         flash(report.summary(), "success" if not report.failed else None)
-        return redirect(url_for("schedules.email_log", kind="league_table" if kind == "league_tables" else None,
+        return redirect(url_for("schedules.email_log",
                                 period=report.outcomes[0].period if report.outcomes else None))
     refused = None
     report = None
@@ -276,9 +264,7 @@ def publish():
                   f"{emails.month_label(row.period)} emails.", "success")
             return redirect(url_for("schedules.publish"))
     table = reports.league_table(today)
-    publishers = {u.id: u.email for u in db.session.scalars(
-        select(User).where(User.id.in_([s.row.published_by_id for s in states if s.row and s.row.published_by_id]))
-    )}
     return render_template("schedules/publish.html", table=table, states=states, form=form,
-                           required=schedules.publish_required(), publishers=publishers, local_time=local_time,
+                           required=schedules.publish_required(), local_time=local_time,
+                           month_label=emails.month_label,
                            today=emails.long_date(today), as_of=date.fromisoformat(table["as_of"]))
