@@ -52,7 +52,9 @@ class SignInError(Exception):
     """Sign-in refused; the message is safe to show (it never says whether the email exists)."""
 
 
-GENERIC_FAILURE = "Enter a correct email address and password"
+# One message for every failure, locked accounts included, so sign-in never reveals whether an email has an account.
+GENERIC_FAILURE = ("Enter a correct email address and password. After 5 failed attempts, sign-in is paused for "
+                   "15 minutes")
 
 
 def authenticate(email: str, password: str) -> User:
@@ -63,15 +65,14 @@ def authenticate(email: str, password: str) -> User:
         check_password_hash(_DUMMY_HASH, password)
         raise SignInError(GENERIC_FAILURE)
     if user.locked_until and user.locked_until > now:
-        raise SignInError("This account is locked after too many failed sign-ins. Try again in 15 minutes.")
+        check_password_hash(_DUMMY_HASH, password)  # same work as any other attempt
+        raise SignInError(GENERIC_FAILURE)
     if not check_password_hash(user.password_hash, password) or not user.active:
         user.failed_signins = (user.failed_signins or 0) + 1
         if user.failed_signins >= MAX_FAILURES:
             user.locked_until = now + LOCKOUT
             user.failed_signins = 0
         db.session.flush()
-        if user.locked_until and user.locked_until > now:
-            raise SignInError("This account is locked after too many failed sign-ins. Try again in 15 minutes.")
         raise SignInError(GENERIC_FAILURE)
     user.failed_signins = 0
     user.locked_until = None
@@ -108,7 +109,7 @@ def _load_user(user_id: str) -> User | None:
     except ValueError:
         return None
     user = db.session.get(User, uid)
-    if user is None or user.session_version != version:
+    if user is None or user.session_version != version or not user.active:
         return None
     return user
 

@@ -1,15 +1,15 @@
-"""`lms` commands for imports and demo data; emails and the scheduler are in lms.cli_email."""
+"""`lms import` and `lms rollback`; importing this module also registers the demo, email and scheduler commands."""
 
 from __future__ import annotations
 
-from lms import cli_email  # noqa: F401  (registers its commands on `cli`)
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from lms import cli_demo, cli_email  # noqa: F401  (register their commands on `cli`)
 from lms.cli import cli, fail  # noqa: F401
-
-import json  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import click  # noqa: E402
 
 
 def _print_summary(summary: dict, as_json: bool) -> None:
@@ -84,7 +84,7 @@ def _progress_bar(quiet: bool):
 
     def update(done: int, total: int) -> None:
         if state["bar"] is None:
-            state["bar"] = click.progressbar(length=total, label="Reading rows", file=sys.stderr)
+            state["bar"] = click.progressbar(length=total, label="Reading and matching rows", file=sys.stderr)
             state["bar"].__enter__()
         bar = state["bar"]
         bar.update(done - bar.pos)

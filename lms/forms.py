@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-
 # A light check: email-validator refuses reserved domains (.invalid, .test) that demos and tests use.
 EMAIL_SHAPE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
                      message="Enter an email address in the correct format, like name@example.police.uk")
@@ -28,7 +27,8 @@ class SignInForm(FlaskForm):
         validators=[InputRequired(message="Enter your email address"),
                     EMAIL_SHAPE],
     )
-    password = PasswordField("Password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your password")])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[InputRequired(message="Enter your password")])
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
@@ -63,5 +63,6 @@ class ForceSettingsForm(FlaskForm):
     personal_reminders = RadioField(
         "Send personal reminders to people in this force?", choices=[("off", "No"), ("on", "Yes")],
         widget=GovRadioInput(), default="off",
+        validators=[InputRequired(message="Select whether to send personal reminders")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -49,19 +49,22 @@ def nav_items() -> list[dict]:
     items.append(("reports.league_table", "League table", {}))
     if current_user.role == policy.FORCE_LEAD and current_user.force:
         items.append(("reports.force_page", "My force", {"code": current_user.force.code}))
+    if current_user.role == policy.REGIONAL and current_user.region:
+        from lms.views.reports import region_slug
+
+        items.append(("reports.region_page", "My region", {"slug": region_slug(current_user.region.name)}))
     if current_user.role in (policy.ADMIN, policy.FORCE_LEAD, policy.REGIONAL):
         items.append(("imports.upload", "Upload", {}))
     if current_user.role in (policy.ADMIN, policy.FORCE_LEAD):
         items.append(("imports.unmatched_home", "Unmatched", {}))
+    if policy.can_publish(current_user):
+        items.append(("schedules.publish", "Publish", {}))
     if current_user.role == policy.ADMIN:
         items.append(("admin.index", "Admin", {}))
     items.append(("auth.sign_out", "Sign out", {}))
     out = []
     for endpoint, text, args in items:
-        try:
-            href = url_for(endpoint, **args)
-        except Exception:  # noqa: BLE001 - a blueprint not registered yet must not break every page
-            continue
+        href = url_for(endpoint, **args)
         out.append({"href": href, "text": text, "active": request.path == href})
     return out
 

@@ -16,6 +16,11 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    # APScheduler's job store creates its own table; it is not part of the schema migrations manage.
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def get_engine():
     # Flask-SQLAlchemy 3: db.engine (db.get_engine() is deprecated).
     return current_app.extensions['migrate'].db.engine
@@ -62,7 +67,7 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True, include_object=include_object
     )
 
     with context.begin_transaction():
@@ -97,6 +102,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_object=include_object,
             **conf_args
         )
 

@@ -15,7 +15,7 @@ from lms.models import AuditEvent, User
 from tests.conftest import PASSWORD, sign_in
 
 GENERIC = "Enter a correct email address and password"
-LOCKED = "This account is locked after too many failed sign-ins"
+LOCKED = "sign-in is paused for 15 minutes"  # part of the one generic message: a lock is not revealed
 
 
 def error_summary(html: str) -> str:

@@ -18,10 +18,9 @@ from tests.filemakers import (
     LEARN_HEADERS,
     MODULE_TITLES,
     ROSTER_HEADERS,
+    P,
     csv_bytes,
     roster,
-    xlsx_bytes,
-    P,
 )
 
 GOOD = P("K1", "Ann", "Lee")
@@ -71,8 +70,8 @@ REFUSED = [
 ]
 
 ROW_ERRORS = [
-    ("impossible-date", "college-learn", "c.csv", csv_bytes(LEARN_HEADERS, [learn_row(**{"Date completed": "31/02/2025"})]),
-     3 - 1, "Date completed", "31/02/2025"),
+    ("impossible-date", "college-learn", "c.csv",
+     csv_bytes(LEARN_HEADERS, [learn_row(**{"Date completed": "31/02/2025"})]), 2, "Date completed", "31/02/2025"),
     ("future-date", "college-learn", "c.csv", csv_bytes(LEARN_HEADERS, [learn_row(**{"Date completed": FUTURE})]),
      2, "Date completed", FUTURE),
     ("before-2020", "college-learn", "c.csv", csv_bytes(LEARN_HEADERS, [learn_row(**{"Date completed": "01/06/2019"})]),

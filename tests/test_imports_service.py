@@ -141,8 +141,9 @@ def test_a_person_whose_row_has_an_error_is_not_made_a_leaver(app):
 
 
 def test_staff_numbers_match_ignoring_case_spaces_and_leading_zeros_then_email_then_unique_name(app):
-    go("roster", roster([P("00123", "Ann", "Lee"), P("K2", "Bo", "Chan"), P("K3", "Cy", "Ng", mail="cy1@kent.police.invalid"),
-                              P("K4", "Cy", "Ng", mail="cy2@kent.police.invalid")]))
+    go("roster", roster([P("00123", "Ann", "Lee"), P("K2", "Bo", "Chan"),
+                         P("K3", "Cy", "Ng", mail="cy1@kent.police.invalid"),
+                         P("K4", "Cy", "Ng", mail="cy2@kent.police.invalid")]))
     entries = [
         (P(" 123 ", "Someone", "Else"), "M1", "Completed", D),  # staff number, leading zeros ignored
         (P("", "Bo", "Chan"), "M1", "Completed", D),  # email (no staff number in the row)

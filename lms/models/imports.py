@@ -57,7 +57,7 @@ class LearningRecord(Base):
 
     __tablename__ = "learning_record"
     __table_args__ = (
-        Index("ix_learning_person_req", "person_id", "requirement_code", "completed_on"),
+        Index("ix_learning_person_req", "person_id", "requirement_code", "completed", "completed_on"),
         Index("ix_learning_force_person", "force_id", "person_id"),
     )
 

@@ -7,6 +7,7 @@ category, a row for another force), and the rows to write. `import_apply` writes
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -49,6 +50,21 @@ def _too_long(model, values: dict, columns: dict[str, str], row: int) -> RowErro
             return RowError(row, label, f"{label} is {len(value):,} characters long, more than the {limit} that can "
                                         "be stored: shorten it, or check the columns have not slipped")
     return None
+
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 2000
+
+
+def _each(rows: list, progress: Progress | None):
+    """Iterate rows, reporting (done, total) every few thousand rows to a progress bar."""
+    total = len(rows)
+    for i, row in enumerate(rows):
+        if progress is not None and i % PROGRESS_EVERY == 0:
+            progress(i, total)
+        yield row
+    if progress is not None:
+        progress(total, total)
 
 
 @dataclass
@@ -105,7 +121,8 @@ class _Indexes(dict):
         return self[force_id]
 
 
-def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, bool]]) -> Plan:
+def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, bool]],
+                progress: Progress | None = None) -> Plan:
     """People to create, update and make leavers. Rows with errors are skipped and their people protected."""
     plan = Plan("roster")
     router = ForceRouter(batch_force, "roster")
@@ -128,7 +145,7 @@ def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, 
     if batch_force is not None:
         load(batch_force.id)
         plan.force_ids.add(batch_force.id)
-    for r in result.rows:
+    for r in _each(result.rows, progress):
         force = router.route(r.force_code, r.row, force_col, plan)
         if force is None:
             protected_staff.add(staff_key(r.staff_number) or "")
@@ -207,7 +224,8 @@ def _existing_completions(force_ids: set[int]) -> set[tuple[int, str]]:
     return {(pid, code) for pid, code in rows}
 
 
-def plan_learning(result, batch_force: Force | None, batch_id: int | None) -> Plan:
+def plan_learning(result, batch_force: Force | None, batch_id: int | None,
+                  progress: Progress | None = None) -> Plan:
     """College Learn records to store, each matched to a person of its force or left unmatched."""
     plan = Plan("college-learn")
     router = ForceRouter(batch_force, "college-learn")
@@ -218,7 +236,7 @@ def plan_learning(result, batch_force: Force | None, batch_id: int | None) -> Pl
     new_pairs: set[tuple[int, str]] = set()
     matched = unmatched = 0
     records = plan.records
-    for r in result.rows:
+    for r in _each(result.rows, progress):
         force = router.route(r.force_code, r.row, "Organisation", plan)
         if force is None:
             continue
@@ -252,7 +270,7 @@ def plan_learning(result, batch_force: Force | None, batch_id: int | None) -> Pl
     return plan
 
 
-def plan_hydra(result, batch_force: Force | None, batch_id: int | None) -> Plan:
+def plan_hydra(result, batch_force: Force | None, batch_id: int | None, progress: Progress | None = None) -> Plan:
     """Hydra sessions and delegate lines, each delegate credited to their own force."""
     plan = Plan("hydra")
     router = ForceRouter(batch_force, "hydra")
@@ -262,7 +280,7 @@ def plan_hydra(result, batch_force: Force | None, batch_id: int | None) -> Plan:
     matched = unmatched = 0
     attended_before: set[int] | None = None
     newly: set[int] = set()
-    for r in result.rows:
+    for r in _each(result.rows, progress):
         force = router.route(r.force_code, r.row, "Force", plan)
         if force is None:
             continue

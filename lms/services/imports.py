@@ -136,12 +136,40 @@ def _read(kind: str, data: bytes, filename: str, progress: Callable[[int, int], 
                                progress=progress)
 
 
-def _plan(kind: str, result, force: Force | None, batch_id: int | None) -> import_plan.Plan:
+def _plan(kind: str, result, force: Force | None, batch_id: int | None, progress=None) -> import_plan.Plan:
     if kind == "roster":
-        return import_plan.plan_roster(result, force, role_rules())
+        return import_plan.plan_roster(result, force, role_rules(), progress)
     if kind == "college-learn":
-        return import_plan.plan_learning(result, force, batch_id)
-    return import_plan.plan_hydra(result, force, batch_id)
+        return import_plan.plan_learning(result, force, batch_id, progress)
+    return import_plan.plan_hydra(result, force, batch_id, progress)
+
+
+class _TwoPhases:
+    """One progress bar for reading then matching: reading fills the first half, matching the second."""
+
+    def __init__(self, report: Callable[[int, int], None] | None):
+        self.report = report
+        self.rows = 0
+
+    def read(self, done: int, total: int) -> None:
+        self.rows = total
+        if self.report:
+            self.report(done, 2 * total)
+
+    def match(self, done: int, total: int) -> None:
+        rows = self.rows or total
+        if self.report:
+            self.report(rows + (done * rows) // max(total, 1), 2 * rows)
+
+
+def progress_message(done: int, total: int) -> str:
+    """What the progress page says for a (done, total) reported by run_import."""
+    if not total:
+        return "Opening the file"
+    rows = total // 2
+    if done <= rows:
+        return f"Read {done:,} of {rows:,} rows"
+    return f"Read {rows:,} rows; matched {done - rows:,} of {rows:,}"
 
 
 def _fill(summary: dict, result, plan: import_plan.Plan) -> None:
@@ -187,7 +215,8 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
     try:
         if not data:
             raise FileRefused("The file is empty: export it again from the source system and upload that file")
-        result = _read(kind, data, filename, progress)
+        phases = _TwoPhases(progress)
+        result = _read(kind, data, filename, phases.read if progress else None)
     except FileRefused as exc:
         _refuse(summary, exc.message, exc.details)
         return _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch)
@@ -202,7 +231,7 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
                              options={"strict": strict, "confirm_leavers": confirm_leavers})
         db.session.add(target)
         db.session.flush()
-    plan = _plan(kind, result, force, target.id if target else None)
+    plan = _plan(kind, result, force, target.id if target else None, phases.match if progress else None)
     _fill(summary, result, plan)
     summary["id"] = target.id if target else None
 

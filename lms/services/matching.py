@@ -42,7 +42,9 @@ class ForceIndex:
         index = cls(force_id)
         rows = db.session.execute(
             select(Person.id, Person.staff_key, Person.email_key, Person.name_key, Person.active,
-                   Person.forename, Person.surname).where(Person.force_id == force_id).order_by(Person.active, Person.id)
+                   Person.forename, Person.surname)
+            .where(Person.force_id == force_id)
+            .order_by(Person.active, Person.id)
         )
         # Ordered leavers first so an active person's key wins when a key repeats.
         for pid, skey, ekey, nkey, active, forename, surname in rows:
@@ -66,7 +68,9 @@ class ForceIndex:
             if nkey:
                 self.by_name[nkey].append(pid)
 
-    def match(self, staff: str | None, email: str | None, first: str | None, last: str | None) -> tuple[int | None, str | None]:
+    def match(
+        self, staff: str | None, email: str | None, first: str | None, last: str | None
+    ) -> tuple[int | None, str | None]:
         """(person id, method) or (None, None) when unmatched, (None, "dismissed") when a lead dismissed it."""
         skey = staff_key(staff)
         if skey and skey in self.by_staff:

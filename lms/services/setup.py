@@ -27,6 +27,7 @@ DEFAULT_SCHEDULES = {
     "league_tables": "0 7 1 * *",  # 07:00 on the 1st of each month, Europe/London
     "reminders": "0 8 * * mon",  # Mondays 08:00
     "snapshots": "30 0 * * *",  # daily, after midnight
+    "retry_failed": "15 * * * *",  # hourly: emails that failed this period
 }
 
 

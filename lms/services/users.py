@@ -85,8 +85,11 @@ def update_force(force: Force, *, chief_name: str | None = None, chief_email: st
         changes["chief_email"] = email
     if personal_reminders is not None:
         changes["personal_reminders"] = personal_reminders
-    for key, value in changes.items():
-        setattr(force, key, value)
+    changed = [key for key, value in changes.items() if getattr(force, key) != value]
+    for key in changed:
+        setattr(force, key, changes[key])
     db.session.flush()
-    audit.record("force.updated", actor, force_id=force.id, target=force.code, **changes)
+    if changed:
+        # Which settings changed, not their values: the audit log carries no names or addresses.
+        audit.record("force.updated", actor, force_id=force.id, target=force.code, changed=changed)
     return force

@@ -6,13 +6,8 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from lms.views import api, auth_views, dashboard, help_pages
+    """Register every blueprint of the service."""
+    from lms.views import admin, api, auth_views, dashboard, help_pages, imports, reports, schedules
 
-    for module in (auth_views, dashboard, api, help_pages):
-        app.register_blueprint(module.bp)
-    for optional in ("reports", "imports", "admin", "schedules"):
-        try:
-            module = __import__(f"lms.views.{optional}", fromlist=["bp"])
-        except ModuleNotFoundError:
-            continue
+    for module in (auth_views, dashboard, api, help_pages, reports, imports, admin, schedules):
         app.register_blueprint(module.bp)

@@ -12,7 +12,15 @@ from lms.forms import ConfirmForm, UploadForm
 from lms.models import Force, ImportBatch
 from lms.services import background
 from lms.services import unmatched as unmatched_queue
-from lms.services.imports import ImportError_, cancel_preview, commit_preview, get_batch, rollback, summary_of
+from lms.services.imports import (
+    ImportError_,
+    cancel_preview,
+    commit_preview,
+    get_batch,
+    progress_message,
+    rollback,
+    summary_of,
+)
 from lms.services.users import UserError, get_force
 
 bp = Blueprint("imports", __name__)
@@ -20,9 +28,11 @@ bp = Blueprint("imports", __name__)
 MAX_ERRORS_SHOWN = 500
 
 # Which part of the help explains the fix for an error in a column.
-HELP_ANCHORS = {"date completed": "dates", "session date": "dates", "exempt until": "dates", "role category": "relevance",
-                "e-learning required": "relevance", "hydra required": "relevance", "force": "force",
-                "organisation": "force", "staff number": "duplicates"}
+HELP_ANCHORS = {
+    "date completed": "dates", "session date": "dates", "exempt until": "dates", "role category": "relevance",
+    "e-learning required": "relevance", "hydra required": "relevance", "force": "force", "organisation": "force",
+    "staff number": "duplicates",
+}
 
 
 def _help_link(error: dict, kind: str) -> str:
@@ -82,9 +92,11 @@ def batch(batch_id: int):
     """A batch: its progress while processing, its preview, or what it did."""
     item = _batch_or_404(batch_id)
     if item.status == "processing":
-        return render_template("imports/processing.html", batch=item)
+        return render_template("imports/processing.html", batch=item,
+                               message=progress_message(item.progress_rows or 0, item.progress_total or 0))
     summary = summary_of(item)
-    row_errors = [{**e, "help": _help_link(e, item.kind)} for e in summary.get("errors", []) if e.get("row") is not None]
+    row_errors = [{**e, "help": _help_link(e, item.kind)}
+                  for e in summary.get("errors", []) if e.get("row") is not None]
     file_errors = [{"text": e["message"], "href": url_for("help.index") + "#" + item.kind}
                    for e in summary.get("errors", []) if e.get("row") is None]
     return render_template("imports/batch.html", batch=item, summary=summary, form=ConfirmForm(),
@@ -100,7 +112,7 @@ def progress(batch_id: int):
     ready = item.status != "processing"
     total = item.progress_total or 0
     done = item.progress_rows or 0
-    message = "Ready" if ready else (f"Read {done:,} of {total:,} rows" if total else "Opening the file")
+    message = "Ready" if ready else progress_message(done, total)
     return jsonify({"status": item.status, "done": done, "total": total, "ready": ready, "message": message,
                     "url": url_for("imports.batch", batch_id=item.id)})
 

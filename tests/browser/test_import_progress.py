@@ -126,10 +126,11 @@ def test_progress_page_polls_or_refreshes_then_opens_the_preview(browser, page, 
         assert nojs.locator("meta[http-equiv='refresh']").count() == 1
         nojs_steps.check("opening")
 
-        live_server.set_progress(batch_id, 2_000, 6_000)
+        # run_import reports reading as the first half of the bar and matching as the second: 6,000 rows -> 12,000.
+        live_server.set_progress(batch_id, 2_000, 12_000)
         page.wait_for_function(
             """() => { const bar = document.querySelector('[data-progress-bar]');
-                       return bar.value === 2000 && bar.max === 6000; }""", timeout=10_000)
+                       return bar.value === 2000 && bar.max === 12000; }""", timeout=10_000)
         assert page.locator("[data-progress-text]").inner_text() == "Read 2,000 of 6,000 rows"
         assert navigations == [], "with JavaScript the bar moves without reloading the page"
         steps.check("read-2000")
