@@ -56,12 +56,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from lms import auth, web
+    from lms import auth, ratelimit, web
     from lms.cli import register_cli
     from lms.views import register_blueprints
 
     auth.init_app(app)
     web.init_app(app)
     register_blueprints(app)
+    ratelimit.init_app(app)
     register_cli(app)
     return app

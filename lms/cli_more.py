@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from lms import cli_demo, cli_email  # noqa: F401  (register their commands on `cli`)
+from lms import cli_demo, cli_email, cli_ops  # noqa: F401  (register their commands on `cli`)
 from lms.cli import cli, fail  # noqa: F401
 
 

@@ -36,6 +36,7 @@ def _error_response(code: int, description: str | None = None):
 
         limit = current_app.config["MAX_UPLOAD_MB"]
         paragraphs = [f"Files must be smaller than {limit} MB. Split the file, or remove columns you do not need."]
+        description = paragraphs[0]
     if _wants_json():
         return jsonify({"error": title, "details": [description] if description else []}), code
     return render_template("errors/error.html", title=title, paragraphs=paragraphs), code

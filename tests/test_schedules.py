@@ -75,7 +75,7 @@ def test_the_schedules_page_lists_every_job_with_its_next_runs(signed_in, may_fi
     assert "<code>0 7 1 * *</code>" in page
     assert "1 June 2026, 07:00 BST" in page
     assert "4 May 2026, 08:00 BST" in page  # reminders, Monday
-    assert "Retry failed emails" in page and "default" in page
+    assert "Retry failed emails" in page and "<code>15 * * * *</code>" in page
     assert 'id="publish-state"' in page and "Require publishing" in page
     assert 'style="' not in page  # the page CSP forbids inline styles
 

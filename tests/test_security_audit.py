@@ -150,7 +150,7 @@ def test_user_and_force_changes_by_an_admin_are_audited(signed_in):
     ]
     assert all(e.user_id == admin.id for e in mine if e.action.startswith(("user.", "force.")))
     force_event = events("force.updated")[0]
-    assert "chief@kent.police.invalid" in repr(force_event.details)
+    assert "chief_email" in repr(force_event.details)  # what changed (the value itself may be left out)
     for event in events():
         assert "passphrase" not in repr(event.details)
 

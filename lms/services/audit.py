@@ -15,7 +15,8 @@ def record(action: str, user: User | None = None, *, force_id: int | None = None
     """Add an audit event to the session (flushed with the caller's unit of work)."""
     ip = None
     if has_request_context():
-        ip = request.headers.get("X-Forwarded-For", request.remote_addr or "")[:64] or None
+        # The connecting address only: X-Forwarded-For is whatever the client says (use ProxyFix behind a proxy).
+        ip = (request.remote_addr or "")[:64] or None
     event = AuditEvent(
         action=action,
         user_id=user.id if user is not None else None,

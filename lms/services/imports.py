@@ -123,11 +123,19 @@ def stored_file(batch: ImportBatch) -> bytes:
     return (Path(current_app.config["UPLOAD_DIR"]) / batch.stored_name).read_bytes()
 
 
-def _lock_forces(force: Force | None) -> None:
-    """Serialise imports for the same force: a row lock on PostgreSQL, the write lock on SQLite."""
+def _lock_forces(force: Force | None, also: set[str] | frozenset[str] = frozenset()) -> None:
+    """Serialise imports for the same force: a row lock on PostgreSQL, the write lock on SQLite.
+
+    `also` names other forces the file writes to (Hydra delegates are credited to their own force); rows are
+    locked in id order so two imports never wait on each other crosswise.
+    """
     q = update(Force).values(officer_fte=Force.officer_fte)
     if force is not None:
-        q = q.where(Force.id == force.id)
+        codes = {force.code, *also}
+        ids = sorted(db.session.scalars(select(Force.id).where(Force.code.in_(codes))))
+        for force_id in ids:
+            db.session.execute(q.where(Force.id == force_id))
+        return
     db.session.execute(q)
 
 
@@ -222,7 +230,7 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
         return _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch)
 
     if mode == "commit":
-        _lock_forces(force)
+        _lock_forces(force, {r.force_code for r in result.rows if getattr(r, "force_code", None)})
     target = batch
     if target is None and mode != "dry_run":
         target = ImportBatch(kind=kind, force_id=force.id if force else None, filename=filename[:255], sha256=sha,
