@@ -152,3 +152,39 @@ def test_templates_download_with_canonical_headers(client):
     ws = load_workbook(io.BytesIO(response.data)).active
     headers = [c.value for c in ws[1]]
     assert headers[:3] == ["Staff number", "Forename", "Surname"] and "Role category" in headers
+
+
+def test_upload_history_is_for_those_who_can_act_on_it(signed_in, create_user, client):
+    from lms.services.imports import run_import
+
+    run_import("roster", roster(PEOPLE), "roster.csv", "kent", None)
+    db.session.commit()
+    national = create_user("national")
+    from tests.conftest import sign_in
+
+    sign_in(client, national.email)
+    assert client.get("/forces/kent/imports").status_code == 403  # not "no files uploaded"
+    client.post("/sign-out")
+    lead_client, _ = signed_in("force_lead", force="kent")
+    assert "roster.csv" in lead_client.get("/forces/kent/imports").get_data(as_text=True)
+
+
+def test_a_coordinators_all_forces_register_is_listed_in_their_uploads(signed_in):
+    from tests.filemakers import hydra
+
+    client, _ = signed_in("regional", region="South East")
+    response = upload(client, "hydra", hydra([(PEOPLE[0], D, "Yes")]), "regional-register.csv", force="all")
+    batch_id = int(response.location.rsplit("/", 1)[1])
+    client.post(f"/imports/{batch_id}/commit")
+    page = client.get("/imports").get_data(as_text=True)
+    assert "regional-register.csv" in page and f"/imports/{batch_id}" in page
+
+
+def test_admins_choose_a_force_with_unmatched_records(signed_in):
+    from lms.services.imports import run_import
+
+    run_import("college-learn", learning(all_modules(P("X1", "No", "Body"), D)), "c.xlsx", "kent", None)
+    db.session.commit()
+    client, _ = signed_in("admin")
+    page = client.get("/unmatched").get_data(as_text=True)
+    assert "Kent Police" in page and "/forces/kent/unmatched" in page

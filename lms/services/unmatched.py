@@ -62,6 +62,15 @@ def waiting(force: Force, limit: int = 200) -> tuple[list[WaitingLearner], int]:
     return shown, len(ordered)
 
 
+def forces_waiting() -> list[tuple[Force, int]]:
+    """Forces with records in their unmatched queue, most waiting first."""
+    from lms.services.reports import unmatched_counts
+
+    counts = unmatched_counts()
+    forces = {f.id: f for f in db.session.scalars(select(Force).where(Force.id.in_(counts or {-1})))}
+    return sorted(((forces[i], n) for i, n in counts.items() if n), key=lambda fn: (-fn[1], fn[0].name))
+
+
 def _records(force: Force, key: str):
     for model in (LearningRecord, HydraAttendance):
         yield model, (model.force_id == force.id, model.identity_key == key, model.person_id.is_(None))

@@ -10,7 +10,7 @@ from lms import policy
 from lms.extensions import db
 from lms.forms import ConfirmForm, UploadForm
 from lms.models import Force, ImportBatch
-from lms.services import background
+from lms.services import background, batches
 from lms.services import unmatched as unmatched_queue
 from lms.services.imports import (
     ImportError_,
@@ -181,13 +181,18 @@ def rollback_batch(batch_id: int):
 @bp.route("/forces/<code>/imports")
 @policy.signed_in
 def history(code: str):
-    """Every batch uploaded for a force, newest first."""
+    """Every batch uploaded for a force, newest first: for its own leads and admins, who can act on them."""
     force = _visible_force(code)
-    batches = list(db.session.scalars(
-        select(ImportBatch).where(ImportBatch.force_id == force.id).order_by(ImportBatch.id.desc()).limit(500)
-    ))
-    batches = [b for b in batches if policy.can_manage_batch(_user(), b)]
-    return render_template("imports/history.html", force=force, batches=batches)
+    if not policy.sees_people(_user(), force):
+        abort(403)
+    return render_template("imports/history.html", force=force, batches=batches.force_history(force))
+
+
+@bp.route("/imports")
+@policy.role_required(policy.ADMIN, policy.FORCE_LEAD, policy.REGIONAL)
+def my_uploads():
+    """The files this user uploaded, newest first."""
+    return render_template("imports/history.html", force=None, batches=batches.uploads_by(_user()))
 
 
 def _visible_force(code: str) -> Force:
@@ -203,10 +208,10 @@ def _visible_force(code: str) -> Force:
 @bp.route("/unmatched")
 @policy.role_required(policy.ADMIN, policy.FORCE_LEAD)
 def unmatched_home():
-    """A force lead's own queue; admins choose a force."""
+    """A force lead's own queue; admins choose a force from those with records waiting."""
     if current_user.force:
         return redirect(url_for("imports.unmatched", code=current_user.force.code))
-    return redirect(url_for("dashboard.index"))
+    return render_template("imports/unmatched_forces.html", forces=unmatched_queue.forces_waiting())
 
 
 @bp.route("/forces/<code>/unmatched", methods=["GET", "POST"])
