@@ -59,7 +59,9 @@ def can_manage_batch(user: User, batch: ImportBatch) -> bool:
     """See the detail of, commit, cancel or roll back a batch."""
     if user.role == ADMIN:
         return True
-    if batch.uploaded_by_id == user.id:
+    if batch.uploaded_by_id == user.id and can_upload(user, batch.kind, batch.force):
+        # The uploader, while they may still upload such a file for that force (a lead moved to another force
+        # loses their old force's batches; a co-ordinator keeps the registers of their region).
         return True
     return user.role == FORCE_LEAD and batch.force_id is not None and batch.force_id == user.force_id
 

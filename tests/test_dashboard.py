@@ -162,13 +162,15 @@ def test_uploads(forces, kind):
 
 def test_managing_a_batch(forces):
     kent = forces["kent"]
-    batch = SimpleNamespace(uploaded_by_id=99, force_id=kent.id)
+    batch = SimpleNamespace(uploaded_by_id=99, force_id=kent.id, kind="hydra", force=kent)
 
     assert policy.can_manage_batch(person("admin"), batch)
     assert policy.can_manage_batch(person("force_lead", kent), batch)
     assert not policy.can_manage_batch(person("force_lead", forces["surrey"]), batch)
     assert not policy.can_manage_batch(person("national"), batch)
     assert policy.can_manage_batch(person("regional", region_id=kent.region_id, user_id=99), batch)
+    # The uploader only while they may still upload it: not after moving to another region.
+    assert not policy.can_manage_batch(person("regional", region_id=forces["surrey"].region_id, user_id=99), batch)
 
 
 def test_only_admin_and_national_publish(forces):

@@ -1,0 +1,196 @@
+"""Who may do what, route by route: the expected outcome of every (endpoint, method) for every actor, written once.
+
+tests/test_authz_matrix.py requests every cell and checks the answer; it also fails when the app has a route that
+is not in TABLE (or TABLE names a route the app no longer has), so a new route cannot go unreviewed.
+
+The actors (DESIGN.md "Users"): nobody signed in; the force lead of Kent and of Surrey; the regional co-ordinator of
+Kent's region (Eastern) and of another (South East, Surrey's); national (MSOICU); admin. Unless a row says
+otherwise, a route's arguments name Kent (`code`), Kent's committed College Learn batch, a person on Kent's roster,
+an account that is none of the actors, and so on (SAMPLES in the test).
+
+Outcomes: OK is a 2xx, or a redirect anywhere but the sign-in page; SIGN_IN is a redirect to the sign-in page; a
+number is that status code. 404 means "that force (or batch, or person) does not exist for you" (CONTRACT.md: 403,
+or 404 for a force the user may not see); 403 means "you may see that it exists but not this".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ACTORS = ("anonymous", "lead_A", "lead_B", "regional_in", "regional_out", "national", "admin")
+
+OK = "ok"
+SIGN_IN = "sign-in"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A seeded object, by the name the test's seed gives its id (e.g. Ref("preview_batch"))."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row: the outcome for each actor in ACTORS order, and what the request targets when it is not the
+    default (args: URL arguments; form: fields merged into the default body)."""
+
+    outcomes: tuple
+    args: dict = field(default_factory=dict)
+    form: dict = field(default_factory=dict)
+    # actor -> reason: a known authorisation bug. The cell keeps the CORRECT outcome and is marked
+    # xfail(strict=True), so the suite stays green while the bug is there and fails once it is fixed.
+    bugs: dict = field(default_factory=dict)
+
+    def expected(self, actor: str):
+        return self.outcomes[ACTORS.index(actor)]
+
+
+def row(*outcomes, **kwargs) -> Case:
+    assert len(outcomes) == len(ACTORS), outcomes
+    return Case(tuple(outcomes), **kwargs)
+
+
+PREVIEW = {"batch_id": Ref("preview_batch")}  # commit and cancel act on a batch waiting in preview
+SURREY = {"code": "surrey"}
+REGIONALS_BATCH = {"batch_id": Ref("regional_batch")}  # a Hydra register for Kent uploaded by regional_in
+MOVED = "batch lead_B uploaded when they led Kent"
+MOVED_BATCH = {"batch_id": Ref("moved_lead_batch")}  # lead_B led Kent, uploaded this, then became Surrey's lead
+# MOVED_BATCH: a Kent batch its uploader made while leading Kent, before moving to Surrey (lead_B): no longer theirs.
+
+# Keys are (endpoint, method) for the app's routes; a third element names an extra case of the same route.
+# fmt: off
+TABLE: dict[tuple, Case] = {
+    #                                                   anonymous lead_A   lead_B   reg_in   reg_out  national admin
+    # --- public pages
+    ("help.index", "GET"):                          row(OK,      OK,      OK,      OK,      OK,      OK,      OK),
+    ("help.privacy", "GET"):                        row(OK,      OK,      OK,      OK,      OK,      OK,      OK),
+    ("help.accessibility", "GET"):                  row(OK,      OK,      OK,      OK,      OK,      OK,      OK),
+    ("imports.template", "GET"):                    row(OK,      OK,      OK,      OK,      OK,      OK,      OK),
+    # --- signing in and out (a wrong password for anonymous: 400; a signed-in user is sent to the dashboard;
+    #     signing out always ends on the sign-in page)
+    ("auth.sign_in", "GET"):                        row(OK,      OK,      OK,      OK,      OK,      OK,      OK),
+    ("auth.sign_in", "POST"):                       row(400,     OK,      OK,      OK,      OK,      OK,      OK),
+    ("auth.sign_out", "GET"):                       row(SIGN_IN, OK,      OK,      OK,      OK,      OK,      OK),
+    ("auth.sign_out", "POST"):                      row(SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN),
+    # --- aggregates: every signed-in role sees the national table; a force's or region's page only where the
+    #     user sees that force
+    ("dashboard.index", "GET"):                     row(SIGN_IN, OK,      OK,      OK,      OK,      OK,      OK),
+    ("reports.league_table", "GET"):                row(SIGN_IN, OK,      OK,      OK,      OK,      OK,      OK),
+    ("reports.league_table_csv", "GET"):            row(SIGN_IN, OK,      OK,      OK,      OK,      OK,      OK),
+    ("reports.league_table_xlsx", "GET"):           row(SIGN_IN, OK,      OK,      OK,      OK,      OK,      OK),
+    ("reports.region_page", "GET"):                 row(SIGN_IN, OK,      404,     OK,      404,     OK,      OK),
+    ("reports.force_page", "GET"):                  row(SIGN_IN, OK,      404,     OK,      404,     OK,      OK),
+    ("reports.force_page", "GET", "surrey"):        row(SIGN_IN, 404,     OK,      404,     OK,      OK,      OK,
+                                                        args=SURREY),
+    # --- person-level data: the force's own leads and admins only
+    ("reports.people", "GET"):                      row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
+    ("reports.people", "GET", "surrey"):            row(SIGN_IN, 404,     OK,      404,     403,     403,     OK,
+                                                        args=SURREY),
+    ("reports.people_xlsx", "GET"):                 row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
+    ("reports.person", "GET"):                      row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
+    ("reports.person", "GET", "surrey person under /forces/kent"):
+                                                    row(SIGN_IN, 404,     404,     403,     404,     403,     404,
+                                                        args={"person_id": Ref("surrey_person")}),
+    ("imports.unmatched", "GET"):                   row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
+    ("imports.unmatched", "POST"):                  row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
+    ("imports.history", "GET"):                     row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
+    ("imports.unmatched_home", "GET"):              row(SIGN_IN, OK,      OK,      403,     403,     403,     OK),
+    # --- uploads: leads for their force, regionals Hydra registers for their region's forces (a force that is
+    #     not among the form's choices is a 400), admins anything
+    ("imports.my_uploads", "GET"):                  row(SIGN_IN, OK,      OK,      OK,      OK,      403,     OK),
+    ("imports.upload", "GET"):                      row(SIGN_IN, OK,      OK,      OK,      OK,      403,     OK),
+    ("imports.upload", "POST"):                     row(SIGN_IN, OK,      400,     OK,      400,     403,     OK),
+    ("imports.upload", "POST", "roster"):           row(SIGN_IN, OK,      400,     400,     400,     403,     OK,
+                                                        form={"kind": "roster"}),
+    # --- a batch: its uploader, its force's leads and admins; nobody else learns it exists
+    ("imports.batch", "GET"):                       row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
+    ("imports.batch", "GET", "regional's own upload"):
+                                                    row(SIGN_IN, OK,      404,     OK,      404,     404,     OK,
+                                                        args=REGIONALS_BATCH),
+    ("imports.batch", "GET", MOVED):                row(SIGN_IN, OK,      404,     404,     404,     404,     OK,
+                                                        args=MOVED_BATCH),
+    ("imports.progress", "GET"):                    row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
+    ("imports.commit", "POST"):                     row(SIGN_IN, OK,      404,     404,     404,     404,     OK,
+                                                        args=PREVIEW),
+    ("imports.cancel", "POST"):                     row(SIGN_IN, OK,      404,     404,     404,     404,     OK,
+                                                        args=PREVIEW),
+    ("imports.rollback_batch", "GET"):              row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
+    ("imports.rollback_batch", "POST"):             row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
+    ("imports.rollback_batch", "POST", "regional's own upload"):
+                                                    row(SIGN_IN, OK,      404,     OK,      404,     404,     OK,
+                                                        args=REGIONALS_BATCH),
+    ("imports.rollback_batch", "POST", MOVED):
+                                                    row(SIGN_IN, OK,      404,     404,     404,     404,     OK,
+                                                        args=MOVED_BATCH),
+    # --- the API: 401 without credentials, else as the pages
+    ("api.league_table", "GET"):                    row(401,     OK,      OK,      OK,      OK,      OK,      OK),
+    ("api.force", "GET"):                           row(401,     OK,      404,     OK,      404,     OK,      OK),
+    ("api.force", "GET", "surrey"):                 row(401,     404,     OK,      404,     OK,      OK,      OK,
+                                                        args=SURREY),
+    ("api.create_import", "POST"):                  row(401,     OK,      404,     OK,      404,     403,     OK),
+    ("api.create_import", "POST", "roster"):        row(401,     OK,      404,     403,     404,     403,     OK,
+                                                        form={"kind": "roster"}),
+    ("api.get_import", "GET"):                      row(401,     OK,      404,     404,     404,     404,     OK),
+    ("api.get_import", "GET", "regional's own upload"):
+                                                    row(401,     OK,      404,     OK,      404,     404,     OK,
+                                                        args=REGIONALS_BATCH),
+    ("api.rollback_import", "POST"):                row(401,     OK,      404,     404,     404,     404,     OK),
+    ("api.rollback_import", "POST", MOVED):         row(401,     OK,      404,     404,     404,     404,     OK,
+                                                        args=MOVED_BATCH),
+    ("api.get_import", "GET", MOVED):               row(401,     OK,      404,     404,     404,     404,     OK,
+                                                        args=MOVED_BATCH),
+    # --- publishing the month's table: MSOICU and admins
+    ("schedules.publish", "GET"):                   row(SIGN_IN, 403,     403,     403,     403,     OK,      OK),
+    ("schedules.publish", "POST"):                  row(SIGN_IN, 403,     403,     403,     403,     OK,      OK),
+    # --- administration: admins only
+    ("admin.index", "GET"):                         row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.users_list", "GET"):                    row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_new", "GET"):                      row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_new", "POST"):                     row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_detail", "GET"):                   row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_edit", "GET"):                     row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_edit", "POST"):                    row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_deactivate", "GET"):               row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_deactivate", "POST"):              row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_reactivate", "POST"):              row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_password", "GET"):                 row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_password", "POST"):                row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.user_unlock", "POST"):                  row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.token_new", "GET"):                     row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.token_new", "POST"):                    row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.token_revoke", "GET"):                  row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.token_revoke", "POST"):                 row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.forces_list", "GET"):                   row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.force_edit", "GET"):                    row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.force_edit", "POST"):                   row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.rules", "GET"):                         row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.rule_new", "GET"):                      row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.rule_new", "POST"):                     row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.rule_edit", "GET"):                     row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.rule_edit", "POST"):                    row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.rule_delete", "GET"):                   row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.rule_delete", "POST"):                  row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.requirement_edit", "GET"):              row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.requirement_edit", "POST"):             row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("admin.audit_log", "GET"):                     row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("schedules.index", "GET"):                     row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("schedules.edit", "GET"):                      row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("schedules.edit", "POST"):                     row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("schedules.publish_step", "POST"):             row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("schedules.email_log", "GET"):                 row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("schedules.send_now", "GET"):                  row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("schedules.send_now", "POST"):                 row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("schedules.preview", "GET"):                   row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("schedules.preview_html", "GET"):              row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("schedules.preview_attachment", "GET"):        row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+}
+# fmt: on
+
+# Pages that carry aggregates only, whoever looks (admins included): the national views and the chief constable's
+# email ("never in national views ... or emails to chief constables", DESIGN.md).
+AGGREGATES_ONLY = frozenset({
+    "dashboard.index", "reports.league_table", "reports.league_table_csv", "reports.league_table_xlsx",
+    "reports.region_page", "api.league_table", "api.force", "schedules.publish", "schedules.preview",
+    "schedules.preview_html", "schedules.preview_attachment",
+})
