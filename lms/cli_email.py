@@ -45,7 +45,7 @@ def send_league_tables(dry_run: bool, force_code: str | None) -> None:
     Forces with no chief constable address are listed, and told to the admins by email. When the publish step is
     on and this month's table is not published, nothing is sent and the command exits 1.
     """
-    from lms.services.emails import EmailRefused
+    from lms.services.email_common import EmailRefused
     from lms.services.emails import send_league_tables as send
 
     try:

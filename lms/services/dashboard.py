@@ -8,7 +8,8 @@ from sqlalchemy import select
 from lms import policy
 from lms.extensions import db
 from lms.models import Region, User
-from lms.services.reports import league_entries, rag_status, today
+from lms.services.report_figures import league_entries, today
+from lms.services.report_pages import rag_status
 
 
 def forces_by_region(user: User) -> list[dict]:

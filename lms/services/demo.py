@@ -40,7 +40,7 @@ from lms.models import (
 )
 from lms.services import audit, demo_files
 from lms.services.imports import run_import
-from lms.services.reports import refresh_snapshots, today
+from lms.services.report_figures import refresh_snapshots, today
 from lms.services.users import create_user
 
 DEFAULT_SCALE = 0.02
