@@ -260,3 +260,20 @@ def test_hydra_attendance_rows_keep_who_did_not_attend(app):
     go("hydra", hydra([(PEOPLE[2], D, "No show"), (PEOPLE[1], D, "Partially attended")]))
     assert kent()["hydra"]["complete"] == 0
     assert db.session.scalar(select(func.count()).select_from(HydraAttendance)) == 2
+
+
+def test_committing_the_same_export_again_does_not_inflate_the_unmatched_queue(app):
+    go("roster", roster(PEOPLE))
+    data = learning(all_modules(P("X77", "Avah", "Stoan"), D) + all_modules(PEOPLE[0], D))
+    go("college-learn", data)
+    before = kent()
+    again = go("college-learn", data)
+    assert again["duplicate_of"] is not None
+    after = kent()
+    assert after["unmatched_records"] == before["unmatched_records"] == 4
+    assert {k: after[k] for k in ("elearning", "overall", "modules")} == {k: before[k] for k in
+                                                                         ("elearning", "overall", "modules")}
+    from lms.services.users import get_force
+
+    waiting, total = unmatched.waiting(get_force("kent"))
+    assert total == 1 and waiting[0].records == 4

@@ -173,19 +173,30 @@ def _empty_figures() -> dict:
 
 
 def unmatched_counts(force_ids: list[int] | None = None) -> dict[int, int]:
-    """Records waiting in each force's unmatched queue (neither matched nor dismissed)."""
+    """Records waiting in each force's unmatched queue (neither matched nor dismissed).
+
+    The same record in two uploads (a monthly export repeats the last one) counts once.
+    """
     counts: dict[int, int] = {}
     for model in (LearningRecord, HydraAttendance):
-        q = (
-            select(model.force_id, func.count())
+        waiting = (
+            select(model.force_id, *distinct_record_columns(model))
             .where(model.person_id.is_(None), model.dismissed.is_(False))
-            .group_by(model.force_id)
+            .distinct()
         )
         if force_ids is not None:
-            q = q.where(model.force_id.in_(force_ids))
-        for force_id, n in db.session.execute(q):
+            waiting = waiting.where(model.force_id.in_(force_ids))
+        sub = waiting.subquery()
+        for force_id, n in db.session.execute(select(sub.c.force_id, func.count()).group_by(sub.c.force_id)):
             counts[force_id] = counts.get(force_id, 0) + int(n)
     return counts
+
+
+def distinct_record_columns(model) -> tuple:
+    """The columns that make two stored records the same record (repeated across uploads)."""
+    if model is LearningRecord:
+        return (model.identity_key, model.requirement_code, model.status, model.completed_on)
+    return (model.identity_key, model.session_date, model.attendance)
 
 
 def record_counts(force_ids: list[int] | None = None) -> dict[int, int]:

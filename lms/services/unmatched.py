@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.models import Force, HydraAttendance, LearningRecord, MatchDecision, Person, User
 from lms.services import audit
 from lms.services.matching import ForceIndex
-from lms.services.reports import refresh_snapshots
+from lms.services.report_figures import distinct_record_columns, refresh_snapshots
 
 
 class DecisionError(ValueError):
@@ -37,13 +37,20 @@ def waiting(force: Force, limit: int = 200) -> tuple[list[WaitingLearner], int]:
     """Up to `limit` waiting learners (one per identity) with up to three likely people each; and the total."""
     learners: dict[str, WaitingLearner] = {}
     for kind, model in (("College Learn", LearningRecord), ("Hydra", HydraAttendance)):
+        waiting_here = (model.force_id == force.id, model.person_id.is_(None), model.dismissed.is_(False))
+        # Records repeated across uploads count once.
+        distinct_records = select(*distinct_record_columns(model)).where(*waiting_here).distinct().subquery()
+        counts = dict(db.session.execute(
+            select(distinct_records.c.identity_key, func.count()).group_by(distinct_records.c.identity_key)
+        ).all())
         rows = db.session.execute(
             select(model.identity_key, func.min(model.staff_number), func.min(model.email),
-                   func.min(model.first_name), func.min(model.last_name), func.count())
-            .where(model.force_id == force.id, model.person_id.is_(None), model.dismissed.is_(False))
+                   func.min(model.first_name), func.min(model.last_name))
+            .where(*waiting_here)
             .group_by(model.identity_key)
         )
-        for key, staff, email, first, last, n in rows:
+        for key, staff, email, first, last in rows:
+            n = counts.get(key, 0)
             item = learners.get(key) or WaitingLearner(key, staff, email, first, last, 0)
             item.records += int(n)
             item.kinds.add(kind)
