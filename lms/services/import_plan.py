@@ -224,27 +224,29 @@ def _existing_completions(force_ids: set[int]) -> set[tuple[int, str]]:
     return {(pid, code) for pid, code in rows}
 
 
-def plan_learning(result, batch_force: Force | None, batch_id: int | None,
-                  progress: Progress | None = None) -> Plan:
-    """College Learn records to store, each matched to a person of its force or left unmatched."""
-    plan = Plan("college-learn")
-    router = ForceRouter(batch_force, "college-learn")
+def _identity_too_long(model, r, identity: str, columns) -> RowError | None:
+    return _too_long(model, {"staff_number": r.staff_number, "email": r.email, "first_name": r.first_name,
+                             "last_name": r.last_name, "identity_key": identity}, columns, r.row)
+
+
+def _matched_rows(plan: Plan, result, batch_force: Force | None, force_column: str, progress: Progress | None,
+                  too_long_of: Callable):
+    """Each valid row routed to its force, checked against column sizes and matched to a person there.
+
+    Yields (row, force, identity key, person id or None, match method); counts matched and unmatched in the plan.
+    """
+    router = ForceRouter(batch_force, plan.kind)
     indexes = _Indexes()
     if batch_force is not None:
         plan.force_ids.add(batch_force.id)
-    done_pairs: set[tuple[int, str]] | None = None
-    new_pairs: set[tuple[int, str]] = set()
     matched = unmatched = 0
-    records = plan.records
     for r in _each(result.rows, progress):
-        force = router.route(r.force_code, r.row, "Organisation", plan)
+        force = router.route(r.force_code, r.row, force_column, plan)
         if force is None:
             continue
         plan.force_ids.add(force.id)
         identity = identity_key(r.staff_number, r.email, r.first_name, r.last_name)
-        too_long = _too_long(LearningRecord, {"staff_number": r.staff_number, "email": r.email,
-                                              "first_name": r.first_name, "last_name": r.last_name,
-                                              "identity_key": identity}, _RECORD_COLUMNS, r.row)
+        too_long = too_long_of(r, identity)
         if too_long is not None:
             plan.errors.append(too_long)
             continue
@@ -253,69 +255,71 @@ def plan_learning(result, batch_force: Force | None, batch_id: int | None,
             unmatched += 1
         else:
             matched += 1
-            if r.completed:
-                if done_pairs is None:
-                    done_pairs = _existing_completions(plan.force_ids | {force.id})
-                pair = (person_id, r.requirement)
-                if pair not in done_pairs:
-                    new_pairs.add(pair)
-        records.append({
-            "batch_id": batch_id, "force_id": force.id, "person_id": person_id,
-            "match_method": method if person_id is not None else None, "dismissed": method == "dismissed",
+        yield r, force, identity, person_id, method
+    plan.counts.update(matched=matched, unmatched=unmatched)
+
+
+def _record_base(batch_id, force: Force, person_id, method, r, identity: str) -> dict:
+    return {
+        "batch_id": batch_id, "force_id": force.id, "person_id": person_id,
+        "match_method": method if person_id is not None else None, "dismissed": method == "dismissed",
+        "source_row": r.row, "staff_number": r.staff_number, "email": r.email, "first_name": r.first_name,
+        "last_name": r.last_name, "identity_key": identity,
+    }
+
+
+def plan_learning(result, batch_force: Force | None, batch_id: int | None,
+                  progress: Progress | None = None) -> Plan:
+    """College Learn records to store, each matched to a person of its force or left unmatched."""
+    plan = Plan("college-learn")
+    done_pairs: set[tuple[int, str]] | None = None
+    new_pairs: set[tuple[int, str]] = set()
+
+    def too_long_of(r, identity):
+        return _identity_too_long(LearningRecord, r, identity, _RECORD_COLUMNS)
+
+    for r, force, identity, person_id, method in _matched_rows(plan, result, batch_force, "Organisation", progress,
+                                                               too_long_of):
+        if person_id is not None and r.completed:
+            if done_pairs is None:
+                done_pairs = _existing_completions(plan.force_ids | {force.id})
+            if (person_id, r.requirement) not in done_pairs:
+                new_pairs.add((person_id, r.requirement))
+        plan.records.append({
+            **_record_base(batch_id, force, person_id, method, r, identity),
             "requirement_code": r.requirement, "status": r.status[:60], "completed": r.completed,
-            "completed_on": r.completed_on, "source_row": r.row, "staff_number": r.staff_number,
-            "email": r.email, "first_name": r.first_name, "last_name": r.last_name, "identity_key": identity,
+            "completed_on": r.completed_on,
         })
-    plan.counts.update(matched=matched, unmatched=unmatched, new_completions=len(new_pairs))
+    plan.counts.update(new_completions=len(new_pairs))
     return plan
 
 
 def plan_hydra(result, batch_force: Force | None, batch_id: int | None, progress: Progress | None = None) -> Plan:
     """Hydra sessions and delegate lines, each delegate credited to their own force."""
     plan = Plan("hydra")
-    router = ForceRouter(batch_force, "hydra")
-    indexes = _Indexes()
-    if batch_force is not None:
-        plan.force_ids.add(batch_force.id)
-    matched = unmatched = 0
     attended_before: set[int] | None = None
     newly: set[int] = set()
-    for r in _each(result.rows, progress):
-        force = router.route(r.force_code, r.row, "Force", plan)
-        if force is None:
-            continue
-        plan.force_ids.add(force.id)
-        identity = identity_key(r.staff_number, r.email, r.first_name, r.last_name)
-        too_long = _too_long(HydraAttendance, {"staff_number": r.staff_number, "email": r.email,
-                                               "first_name": r.first_name, "last_name": r.last_name,
-                                               "identity_key": identity}, _HYDRA_COLUMNS, r.row) or _too_long(
+
+    def too_long_of(r, identity):
+        return _identity_too_long(HydraAttendance, r, identity, _HYDRA_COLUMNS) or _too_long(
             HydraSession, {"reference": r.session_reference, "venue": r.venue, "facilitator": r.facilitator},
             _SESSION_COLUMNS, r.row)
-        if too_long is not None:
-            plan.errors.append(too_long)
-            continue
-        person_id, method = indexes[force.id].match(r.staff_number, r.email, r.first_name, r.last_name)
-        if person_id is None:
-            unmatched += 1
-        else:
-            matched += 1
-            if r.attended:
-                if attended_before is None:
-                    attended_before = set(db.session.scalars(
-                        select(HydraAttendance.person_id).where(
-                            HydraAttendance.attended.is_(True), HydraAttendance.person_id.is_not(None)
-                        ).distinct()
-                    ))
-                if person_id not in attended_before:
-                    newly.add(person_id)
+
+    for r, force, identity, person_id, method in _matched_rows(plan, result, batch_force, "Force", progress,
+                                                               too_long_of):
+        if person_id is not None and r.attended:
+            if attended_before is None:
+                attended_before = set(db.session.scalars(
+                    select(HydraAttendance.person_id).where(
+                        HydraAttendance.attended.is_(True), HydraAttendance.person_id.is_not(None)
+                    ).distinct()
+                ))
+            if person_id not in attended_before:
+                newly.add(person_id)
         key = (r.session_date, r.session_reference or "", r.venue or "", r.facilitator or "")
         plan.sessions.setdefault(key, []).append({
-            "batch_id": batch_id, "force_id": force.id, "person_id": person_id,
-            "match_method": method if person_id is not None else None, "dismissed": method == "dismissed",
+            **_record_base(batch_id, force, person_id, method, r, identity),
             "session_date": r.session_date, "attendance": r.attendance[:60], "attended": r.attended,
-            "source_row": r.row, "staff_number": r.staff_number, "email": r.email,
-            "first_name": r.first_name, "last_name": r.last_name, "identity_key": identity,
         })
-    plan.counts.update(matched=matched, unmatched=unmatched, new_completions=len(newly),
-                       sessions=len(plan.sessions))
+    plan.counts.update(new_completions=len(newly), sessions=len(plan.sessions))
     return plan
