@@ -90,8 +90,8 @@ def create_schema(app) -> None:
     from flask_migrate import upgrade
 
     from lms.extensions import db
-    from lms.services.setup import load_reference_data
-    from lms.services.users import create_user
+    from lms.forces.reference import load_reference_data
+    from lms.accounts.service import create_user
 
     with app.app_context():
         upgrade()
@@ -233,12 +233,13 @@ def populate(today: date) -> dict[str, int]:
 def snapshot_history(app, today: date, weeks: int = 26) -> None:
     """Weekly snapshots for the last six months (as the daily job would have left them), then today's."""
     from lms.extensions import db
-    from lms.services import reports
+    from lms.reports import figures
+    from lms.reports import pages
 
     with app.app_context():
         for w in range(weeks, 0, -1):
-            reports.refresh_snapshots(today - timedelta(weeks=w))
-        reports.refresh_snapshots(today)
+            figures.refresh_snapshots(today - timedelta(weeks=w))
+        figures.refresh_snapshots(today)
         db.session.commit()
 
 
@@ -286,7 +287,9 @@ def row(name: str, key: str, seconds: float, baseline: float, target: str = "") 
 def time_services(app, today: date) -> dict[str, float]:
     from lms.extensions import db
     from lms.models import Force
-    from lms.services import exports, people, reports
+    from lms.reports import exports
+    from lms.reports import people
+
 
     results = {}
     with app.app_context():
@@ -303,26 +306,26 @@ def time_services(app, today: date) -> dict[str, float]:
             row(name, key, results[key], base, target)
 
         timed("cold", "league table, cold: league_table(use_snapshots=False)",
-              lambda: reports.league_table(today, use_snapshots=False), 5, "target <= 1000 ms")
-        assert reports._snapshot_entries(today) is not None, "today's snapshots are missing"
-        timed("snapshots", "league table from snapshots: league_table()", lambda: reports.league_table(today), 20,
+              lambda: figures.league_table(today, use_snapshots=False), 5, "target <= 1000 ms")
+        assert figures._snapshot_entries(today) is not None, "today's snapshots are missing"
+        timed("snapshots", "league table from snapshots: league_table()", lambda: figures.league_table(today), 20,
               "target < 50 ms")
         def uncached_page() -> None:
-            reports._LEAGUE_PAGE_CACHE.clear()
-            reports.league_page(today)
+            pages._LEAGUE_PAGE_CACHE.clear()
+            pages.league_page(today)
 
         timed("league_page", "league page data, built: league_page() (+ movement, RAG, flags)", uncached_page, 20)
-        timed("league_page_hit", "league page data, reused (snapshots unchanged)", lambda: reports.league_page(today),
+        timed("league_page_hit", "league page data, reused (snapshots unchanged)", lambda: pages.league_page(today),
               20)
         timed("cold_past", "league table as of the deadline (cold, no snapshot)",
-              lambda: reports.league_table(date(2026, 4, 30), use_snapshots=False), 3)
+              lambda: figures.league_table(date(2026, 4, 30), use_snapshots=False), 3)
         met_id = db.session.scalar(db.select(Force.id).where(Force.code == "metropolitan"))
 
         def met() -> Force:
             return db.session.get(Force, met_id)
 
         timed("force_page", "force page data, metropolitan: force_overview()",
-              lambda: reports.force_overview(met(), today, merge_small=True), 5)
+              lambda: pages.force_overview(met(), today, merge_small=True), 5)
 
         def people_page() -> None:
             force = met()
@@ -501,7 +504,7 @@ def main() -> None:
 
     app = make_app()
     with app.app_context():
-        from lms.services.reports import today as service_today
+        from lms.core.clock import today as service_today
 
         today = service_today()
     if not (args.reuse and DB_PATH.exists()):

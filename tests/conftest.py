@@ -82,7 +82,7 @@ def app(database_url, tmp_path):
     with app.app_context():
         with _db.engine.begin() as conn:
             _clean(conn)
-        from lms.services.setup import load_reference_data
+        from lms.forces.reference import load_reference_data
 
         load_reference_data()
         _db.session.commit()
@@ -109,7 +109,7 @@ def runner(app):
 
 @pytest.fixture
 def today() -> date:
-    from lms.services.reports import today as service_today
+    from lms.core.clock import today as service_today
 
     return service_today()
 
@@ -117,7 +117,7 @@ def today() -> date:
 @pytest.fixture
 def create_user(app):
     """Factory: create_user(role, email=None, force="kent", region=None, password=PASSWORD) -> User."""
-    from lms.services.users import create_user as create
+    from lms.accounts.service import create_user as create
 
     counter = {"n": 0}
 

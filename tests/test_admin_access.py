@@ -7,7 +7,7 @@ import re
 import pytest
 
 from lms.models import ApiToken
-from lms.services.audit import record
+from lms.audit.service import record
 
 GET_PAGES = [
     "/admin",
@@ -71,8 +71,8 @@ def test_the_admin_index_links_schedules_and_emails_only_when_they_exist(app, si
 
     html = client.get("/admin").get_data(as_text=True)
 
-    assert ('href="/admin/schedules"' in html) == ("schedules.index" in app.view_functions)
-    assert ('href="/admin/emails"' in html) == ("schedules.email_log" in app.view_functions)
+    assert ('href="/admin/schedules"' in html) == ("scheduler.index" in app.view_functions)
+    assert ('href="/admin/emails"' in html) == ("emails.email_log" in app.view_functions)
 
 
 @pytest.mark.parametrize("role", ["national", "regional", "force_lead"])

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.models import Force
-from lms.services.audit import record
+from lms.audit.service import record
 
 
 def add(db, action: str, at: datetime, *, actor: str | None = "someone@example.invalid", force: str | None = None,

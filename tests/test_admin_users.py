@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from lms.auth import MAX_FAILURES
+from lms.accounts.auth import MAX_FAILURES
 from lms.models import ApiToken, AuditEvent, User
 from tests.conftest import PASSWORD, sign_in
 

@@ -3,7 +3,7 @@
 A real `lms import` runs in a subprocess against a database file (or a PostgreSQL database when
 LMS_TEST_DATABASE_URL is set) and is killed with SIGKILL while its transaction is open:
 
-- deterministically, with the test-only hook in lms.services.import_apply (LMS_TEST_PAUSE_AFTER_ROWS makes the
+- deterministically, with the test-only hook in lms.imports.apply (LMS_TEST_PAUSE_AFTER_ROWS makes the
   import stop, transaction open, after writing that many rows);
 - and with no hook at all, at arbitrary moments after the import took the force's write lock.
 
@@ -35,8 +35,8 @@ from sqlalchemy.pool import NullPool
 from lms import create_app
 from lms.extensions import db
 from lms.models import Base, ImportBatch, LearningRecord, Person
-from lms.services import import_apply
-from lms.services.imports import run_import
+from lms.imports import apply as import_apply
+from lms.imports.service import run_import
 from tests.conftest import fresh_database_url
 from tests.filemakers import P, all_modules, learning, roster
 
@@ -207,7 +207,7 @@ def live(tmp_path, files):
                       "UPLOAD_DIR": str(tmp_path / "instance" / "uploads"), "SECRET_KEY": "atomicity",
                       "RATELIMIT_ENABLED": False})
     with app.app_context():
-        from lms.services.setup import load_reference_data
+        from lms.forces.reference import load_reference_data
 
         load_reference_data()
         run_import("roster", files["roster.csv"].read_bytes(), "roster.csv", "kent", None)

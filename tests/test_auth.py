@@ -226,7 +226,7 @@ def test_a_session_cookie_cannot_be_replayed_after_sign_out(app, client, user):
 
 
 def test_changing_the_password_ends_other_sessions(client, user, db):
-    from lms.services.users import set_password
+    from lms.accounts.service import set_password
 
     sign_in(client, user.email)
     set_password(user, "a-brand-new-passphrase")

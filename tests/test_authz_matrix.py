@@ -82,11 +82,11 @@ def seed() -> dict:
     unmatched learner), a preview waiting for commit, a Hydra register for Kent uploaded by regional_in, and a Kent
     batch lead_B uploaded while they led Kent.
     Returns the ids the URLs need."""
-    from lms.auth import issue_token
-    from lms.services.admin import update_account
-    from lms.services.imports import run_import
-    from lms.services.setup import load_reference_data
-    from lms.services.users import create_user
+    from lms.accounts.auth import issue_token
+    from lms.forces.service import update_account
+    from lms.imports.service import run_import
+    from lms.forces.reference import load_reference_data
+    from lms.accounts.service import create_user
 
     load_reference_data()
     users = {actor: create_user(f"{actor}@example.invalid", role, force_code=force, region_name=region)
@@ -184,7 +184,7 @@ def world(tmp_path_factory):
 
 
 def _first_job() -> str:
-    from lms.services.schedules import JOBS
+    from lms.scheduler.settings import JOBS
 
     return next(iter(JOBS))
 
@@ -201,15 +201,16 @@ SAMPLES = {
     "kind": "roster",
     "job_id": _first_job(),
 }
-ARGS = {"admin.requirement_edit": {"code": "M1"}}
+ARGS = {"forces.requirement_edit": {"code": "M1"}}
 QUERY = {endpoint: {"force": "kent"} for endpoint in
-         ("schedules.preview", "schedules.preview_html", "schedules.preview_attachment")}
+         ("emails.preview", "emails.preview_html", "emails.preview_attachment")}
 
 
 def _publish_period() -> str:
-    from lms.services import emails, reports
+    from lms.emails import delivery as emails
+    from lms.core import clock
 
-    return next(s.period for s in emails.publish_states(reports.today()) if not s.locked)
+    return next(s.period for s in emails.publish_states(clock.today()) if not s.locked)
 
 
 # The file an upload case sends, by kind: people the uploaders already know (REGIONAL_KNOWS for regional_in).
@@ -223,23 +224,23 @@ UPLOADS = {
 NEW_PASSWORD = "a-long-new-passphrase-4417"
 # Bodies that an allowed user's request succeeds with (each case runs on its own copy of the seed).
 BODIES = {
-    "auth.sign_in": lambda ids: {"email": "nobody@example.invalid", "password": "not-the-password-1"},
+    "accounts.sign_in": lambda ids: {"email": "nobody@example.invalid", "password": "not-the-password-1"},
     "imports.upload": lambda ids: {"kind": "hydra", "force": "kent", "file": UPLOADS},
-    "api.create_import": lambda ids: {"kind": "hydra", "force": "kent", "dry_run": "true", "file": UPLOADS},
+    "imports_api.create_import": lambda ids: {"kind": "hydra", "force": "kent", "dry_run": "true", "file": UPLOADS},
     "imports.unmatched": lambda ids: {"identity_key": ids["unmatched_key"], "person_id": "dismiss"},
-    "schedules.publish": lambda ids: {"period": _publish_period()},
-    "schedules.publish_step": lambda ids: {"required": "on"},
-    "schedules.edit": lambda ids: {"cron": "30 9 * * 1", "enabled": "on"},
-    "schedules.send_now": lambda ids: {"kind": "league_tables", "force": "kent"},
-    "admin.user_new": lambda ids: {"email": "new.user@example.invalid", "name": "New User", "role": "national",
+    "emails.publish": lambda ids: {"period": _publish_period()},
+    "scheduler.publish_step": lambda ids: {"required": "on"},
+    "scheduler.edit": lambda ids: {"cron": "30 9 * * 1", "enabled": "on"},
+    "emails.send_now": lambda ids: {"kind": "league_tables", "force": "kent"},
+    "accounts.user_new": lambda ids: {"email": "new.user@example.invalid", "name": "New User", "role": "national",
                                    "force": "", "region": "", "password": NEW_PASSWORD},
-    "admin.user_edit": lambda ids: {"role": "national", "force": "", "region": ""},
-    "admin.user_password": lambda ids: {"password": NEW_PASSWORD},
-    "admin.force_edit": lambda ids: {"chief_name": "A Chief", "chief_email": "chief@kent.police.invalid",
+    "accounts.user_edit": lambda ids: {"role": "national", "force": "", "region": ""},
+    "accounts.user_password": lambda ids: {"password": NEW_PASSWORD},
+    "forces.force_edit": lambda ids: {"chief_name": "A Chief", "chief_email": "chief@kent.police.invalid",
                                      "personal_reminders": "off"},
-    "admin.rule_new": lambda ids: {"category": "detective", "elearning": "yes", "hydra": "no"},
-    "admin.rule_edit": lambda ids: {"elearning": "yes", "hydra": "yes"},
-    "admin.requirement_edit": lambda ids: {"title": "OIC module 1: an introduction", "aliases": ""},
+    "forces.rule_new": lambda ids: {"category": "detective", "elearning": "yes", "hydra": "no"},
+    "forces.rule_edit": lambda ids: {"elearning": "yes", "hydra": "yes"},
+    "forces.requirement_edit": lambda ids: {"title": "OIC module 1: an introduction", "aliases": ""},
 }
 
 
@@ -298,7 +299,7 @@ def _cases():
     for key, case in TABLE.items():
         endpoint, method = key[:2]
         variant = key[2] if len(key) > 2 else None
-        vias = ("session", "bearer") if endpoint.startswith("api.") else ("session",)
+        vias = ("session", "bearer") if endpoint.split(".")[0].endswith("_api") else ("session",)
         for actor in ACTORS:
             for via in vias:
                 label = "-".join(filter(None, (endpoint, method, variant, actor, via if via != "session" else "")))
@@ -347,10 +348,10 @@ def test_authorisation_matrix(world, endpoint, method, case, actor, via):
     assert not leaked, f"{where}: person-level data in the answer: {leaked}"
     if url.startswith("/api/") and response.status_code >= 400:
         assert response.is_json and "error" in response.get_json(), f"{where}: not the CONTRACT's error object"
-    refused = expected in (401, 403, 404) or (expected == 400 and endpoint != "auth.sign_in") or (
+    refused = expected in (401, 403, 404) or (expected == 400 and endpoint != "accounts.sign_in") or (
         expected == SIGN_IN and actor == "anonymous")
     if refused:
-        audited = {"audit_event"} if endpoint == "auth.sign_in" else set()  # a failed sign-in is audited, by design
+        audited = {"audit_event"} if endpoint == "accounts.sign_in" else set()  # a failed sign-in is audited, by design
         changes = sorted(name for name, rows in after.items() if rows != world.pristine[name] and name not in audited)
         assert not changes, f"{where}: was refused but changed {changes}"
 

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
-import lms.cli_ops  # noqa: F401  (registers backup and restore until cli_more imports it)
+import lms.ops.cli  # noqa: F401  (registers backup and restore until cli_more imports it)
 from lms import create_app
 from lms.cli import cli
 from lms.extensions import db
 from lms.models import AuditEvent, Base, LearningRecord, Person
-from lms.services import backup as backup_service
+from lms.ops import backup as backup_service
 from tests.conftest import fresh_database_url
 from tests.filemakers import P, all_modules, learning, roster
 
@@ -41,7 +41,7 @@ def own_app(tmp_path):
         "UPLOAD_DIR": str(tmp_path / "instance" / "uploads"), "SECRET_KEY": "backup", "RATELIMIT_ENABLED": False,
     })
     with app.app_context():
-        from lms.services.setup import load_reference_data
+        from lms.forces.reference import load_reference_data
 
         load_reference_data()
         db.session.commit()

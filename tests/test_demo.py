@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import lms.cli_demo  # noqa: F401  (registers `demo` on `cli` until lms.cli_more imports it)
+import lms.demo.cli  # noqa: F401  (registers `demo` on `cli` until lms.imports.cli imports it)
 from importers import read_file
 from lms.cli import cli
 from lms.models import (
@@ -21,10 +21,10 @@ from lms.models import (
     Person,
     User,
 )
-from lms.services import demo_files
-from lms.services.demo import DEMO_EMAILS
-from lms.services.reports import league_table
-from lms.services.setup import module_aliases
+from lms.demo import files as demo_files
+from lms.demo.service import DEMO_EMAILS
+from lms.reports.figures import league_table
+from lms.forces.reference import module_aliases
 
 SCALE = "0.003"
 SIGN_IN_LINE = re.compile(r"^\s+(admin|national|regional|force_lead)\s+(\S+@example\.invalid)\s+(\S+)", re.M)

@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEvent, EmailLog, PublishedTable
-from lms.services import emails, reports, schedules
+from lms.emails import delivery as emails
+from lms.core import clock
+from lms.scheduler import settings as schedules
 from tests.test_emails_support import (  # noqa: F401  (the fixtures `smtp` and `smtp_auth`)
     load_scenario,
     log_rows,
@@ -274,7 +276,7 @@ def test_publish_required_sends_nothing_until_the_table_is_published(smtp, scena
 
     # MSOICU reviewed and published on 28 April: the emails use that table, as of that day.
     with time_machine.travel(datetime(2026, 4, 28, 16, 0, tzinfo=LONDON)):
-        emails.publish_table("2026-05", reports.today())
+        emails.publish_table("2026-05", clock.today())
         db.session.commit()
     with time_machine.travel(MAY_FIRST):
         result = run(runner, "send-league-tables")
@@ -286,15 +288,15 @@ def test_publish_required_sends_nothing_until_the_table_is_published(smtp, scena
 
 
 def test_a_published_table_is_fixed_once_its_emails_have_gone(smtp, scenario, runner, may_first):
-    emails.publish_table("2026-05", reports.today())
+    emails.publish_table("2026-05", clock.today())
     db.session.commit()
-    emails.publish_table("2026-05", reports.today())  # replacing before any email has gone is fine
+    emails.publish_table("2026-05", clock.today())  # replacing before any email has gone is fine
     db.session.commit()
     assert run(runner, "send-league-tables").exit_code == 0
     with pytest.raises(emails.EmailRefused, match="already been sent"):
-        emails.publish_table("2026-05", reports.today())
+        emails.publish_table("2026-05", clock.today())
     with pytest.raises(emails.EmailRefused, match="can only be for"):
-        emails.publish_table("2026-09", reports.today())
+        emails.publish_table("2026-09", clock.today())
     db.session.rollback()
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "league_table.published")).all()
     assert len(events) == 2
@@ -435,7 +437,7 @@ def test_a_pending_row_left_by_an_interrupted_run_is_not_resent(smtp, scenario, 
 
 def test_the_log_row_is_committed_as_pending_before_the_smtp_conversation(smtp, scenario, app, monkeypatch,
                                                                           may_first):
-    from lms.services import mailer
+    from lms.emails import mailer
 
     seen = []
     original = mailer.Mailer.send

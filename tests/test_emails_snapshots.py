@@ -14,7 +14,8 @@ import pytest
 
 from lms.extensions import db
 from lms.models import EmailLog, PublishedTable
-from lms.services import emails, reports
+from lms.emails import delivery as emails
+from lms.reports import figures
 from tests.test_emails_support import AS_OF, DEADLINE, force, load_scenario, set_chiefs
 
 SNAPSHOTS = Path(__file__).parent / "emails"
@@ -23,7 +24,7 @@ SNAPSHOTS = Path(__file__).parent / "emails"
 def check(name: str, rendered: str) -> None:
     # Links to pages other parts of the service own are replaced, so moving those pages does not break this test.
     for endpoint, fallback, values, placeholder in (("imports.upload", "/", {}, "{upload_url}"),
-                                                    ("admin.forces_list", "/", {"missing": "1"}, "{forces_url}")):
+                                                    ("forces.forces_list", "/", {"missing": "1"}, "{forces_url}")):
         url = emails.external_url(endpoint, fallback, **values)
         for before, after in (('"', '"'), (" ", "\n"), ("(", ")")):
             rendered = rendered.replace(f"{before}{url}{after}", f"{before}{placeholder}{after}")
@@ -47,23 +48,23 @@ def fixed(app, create_user):
 
 def test_league_table_email_with_movement(app, fixed):
     # Kent's chief was sent April's table (as of 1 April), so May's email says what moved.
-    april = reports.league_table(date(2026, 4, 1))
+    april = figures.league_table(date(2026, 4, 1))
     db.session.add(PublishedTable(period="2026-04", as_of=date(2026, 4, 1), data=april))
     db.session.add(EmailLog(kind=emails.LEAGUE_TABLE, period="2026-04", recipient="chief@kent.invalid",
                             force_id=force("kent").id, status="sent", attempts=1))
     db.session.commit()
-    email = emails.render_league_email(force("kent"), reports.league_table(AS_OF), "2026-05")
+    email = emails.render_league_email(force("kent"), figures.league_table(AS_OF), "2026-05")
     check("league_table.txt", email.text)
     check("league_table.html", email.html)
 
 
 def test_league_table_email_first_report(app, fixed):
-    email = emails.render_league_email(force("essex"), reports.league_table(AS_OF), "2026-05")
+    email = emails.render_league_email(force("essex"), figures.league_table(AS_OF), "2026-05")
     check("league_table_first.txt", email.text)
 
 
 def test_missing_chiefs_email(app, fixed):
-    table = reports.league_table(AS_OF)
+    table = figures.league_table(AS_OF)
     forces = [force("kent"), force("essex"), force("cleveland"), force("dorset")]
     plans, missing = emails.league_table_plans(table, "2026-05", forces, notify_admins=True)
     assert [f.code for f in missing] == ["cleveland", "dorset"]

@@ -21,7 +21,7 @@ from aiosmtpd.smtp import AuthResult
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from lms.compliance import MODULES
+from lms.compliance.rules import MODULES
 from lms.extensions import db
 from lms.models import (
     BatchForce,

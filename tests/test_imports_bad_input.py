@@ -95,7 +95,7 @@ def _state() -> tuple[int, int, int]:
 
 @pytest.fixture
 def seeded(app):
-    from lms.services.imports import run_import
+    from lms.imports.service import run_import
 
     run_import("roster", roster([GOOD]), "r.csv", "kent", None)
     db.session.commit()

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import HydraAttendance, ImportBatch, LearningRecord, Person
-from lms.services import unmatched
-from lms.services.imports import ImportError_, commit_preview, get_batch, rollback, run_import
-from lms.services.reports import league_table
+from lms.imports import unmatched
+from lms.imports.service import ImportRefused, commit_preview, get_batch, rollback, run_import
+from lms.reports.figures import league_table
 from tests.filemakers import P, all_modules, hydra, learning, roster
 
 D = date(2025, 6, 1)
@@ -100,7 +100,7 @@ def test_rollback_returns_every_figure_to_what_it_was(app):
 def test_rolling_back_an_earlier_roster_before_a_later_one_is_refused(app):
     first = go("roster", roster(PEOPLE))
     go("roster", roster(PEOPLE[:3]))
-    with pytest.raises(ImportError_, match="roll that back first"):
+    with pytest.raises(ImportRefused, match="roll that back first"):
         rollback(get_batch(first["id"], None), None)
 
 
@@ -161,7 +161,7 @@ def test_confirmed_matches_are_remembered_and_dismissed_records_leave_the_queue(
     go("roster", roster(PEOPLE))
     stranger = P("X77", "Avah", "Stoan")  # a typo'd learner: no rule matches
     go("college-learn", learning(all_modules(stranger, D)))
-    from lms.services.users import get_force
+    from lms.accounts.service import get_force
 
     waiting, total = unmatched.waiting(get_force("kent"))
     assert total == 1 and waiting[0].records == 4
@@ -273,7 +273,7 @@ def test_committing_the_same_export_again_does_not_inflate_the_unmatched_queue(a
     assert after["unmatched_records"] == before["unmatched_records"] == 4
     assert {k: after[k] for k in ("elearning", "overall", "modules")} == {k: before[k] for k in
                                                                          ("elearning", "overall", "modules")}
-    from lms.services.users import get_force
+    from lms.accounts.service import get_force
 
     waiting, total = unmatched.waiting(get_force("kent"))
     assert total == 1 and waiting[0].records == 4

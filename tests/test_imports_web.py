@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.models import ImportBatch, LearningRecord
-from lms.services.reports import league_table
+from lms.reports.figures import league_table
 from tests.filemakers import P, all_modules, learning, roster
 
 D = date(2025, 6, 1)
@@ -109,7 +109,7 @@ def test_a_large_file_is_read_in_the_background_with_progress(app, signed_in):
 
 
 def test_api_imports_create_read_and_rollback(app, create_user, client):
-    from lms.auth import issue_token
+    from lms.accounts.auth import issue_token
 
     user = create_user("force_lead", force="kent")
     token = issue_token(user)
@@ -155,7 +155,7 @@ def test_templates_download_with_canonical_headers(client):
 
 
 def test_upload_history_is_for_those_who_can_act_on_it(signed_in, create_user, client):
-    from lms.services.imports import run_import
+    from lms.imports.service import run_import
 
     run_import("roster", roster(PEOPLE), "roster.csv", "kent", None)
     db.session.commit()
@@ -181,7 +181,7 @@ def test_a_coordinators_all_forces_register_is_listed_in_their_uploads(signed_in
 
 
 def test_admins_choose_a_force_with_unmatched_records(signed_in):
-    from lms.services.imports import run_import
+    from lms.imports.service import run_import
 
     run_import("college-learn", learning(all_modules(P("X1", "No", "Body"), D)), "c.xlsx", "kent", None)
     db.session.commit()

@@ -19,11 +19,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import create_engine, func, inspect, select, text
 
-from lms import jobs
+from lms.scheduler import jobs
 from lms.extensions import db
 from lms.models import AuditEvent, EmailLog, ForceSnapshot, ScheduleSetting
-from lms.services import emails, schedules
-from lms.services.setup import DEFAULT_SCHEDULES
+from lms.emails import delivery as emails
+from lms.scheduler import settings as schedules
+from lms.forces.reference import DEFAULT_SCHEDULES
 from tests.conftest import fresh_database_url
 from tests.test_emails_support import load_scenario, log_rows, set_chiefs, smtp_fixture  # noqa: F401
 

@@ -15,8 +15,9 @@ from sqlalchemy import event, select, text
 
 from lms.extensions import db
 from lms.models import Force
-from lms.services import import_apply, imports
-from lms.services.imports import run_import
+from lms.imports import apply as import_apply
+from lms.imports import service as imports
+from lms.imports.service import run_import
 from tests.filemakers import P, learning, roster
 
 pytestmark = pytest.mark.skipif(

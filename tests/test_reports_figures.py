@@ -1,4 +1,4 @@
-"""The set-based figures (lms.services.reports) against the rules (lms.compliance) on hand-built and generated data.
+"""The set-based figures (lms.reports.figures) against the rules (lms.compliance.rules) on hand-built and generated data.
 
 The generated dataset is built in Python first and inserted directly; the oracle is `compliance.force_figures`
 over the generator's own in-memory facts, so the check never reads the database the way the service does.
@@ -13,10 +13,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from lms.compliance import MODULES, PersonFacts, force_figures, rank_forces
+from lms.compliance.rules import MODULES, PersonFacts, force_figures, rank_forces
 from lms.models import Force, ForceSnapshot, HydraAttendance, HydraSession, ImportBatch, LearningRecord, Person
-from lms.services import people as people_service
-from lms.services import reports
+from lms.reports import people as people_service
+from lms.reports import figures
+from lms.reports import pages
 
 AS_OF_DATES = [date(2025, 3, 1), date(2025, 9, 30), date(2026, 4, 30), date(2026, 4, 29)]
 GEN_FORCES = ["kent", "essex", "surrey", "dorset", "gwent", "city-of-london"]
@@ -130,7 +131,7 @@ def oracle_table(gen: Generated, as_of: date) -> list[dict]:
 @pytest.mark.parametrize("as_of", AS_OF_DATES)
 def test_set_based_figures_match_the_rules_on_generated_data(db, generated, as_of):
     forces = {f.id: f.code for f in db.session.scalars(select(Force))}
-    figures = reports.compute_figures(as_of)
+    figures = figures.compute_figures(as_of)
 
     assert {forces[fid] for fid in figures} == set(GEN_FORCES)
     for fid, fig in figures.items():
@@ -141,7 +142,7 @@ def test_set_based_figures_match_the_rules_on_generated_data(db, generated, as_o
 
 @pytest.mark.parametrize("as_of", AS_OF_DATES[1:3])
 def test_league_table_ranks_generated_forces_as_the_rules_do(db, generated, as_of):
-    table = reports.league_table(as_of, use_snapshots=False)
+    table = figures.league_table(as_of, use_snapshots=False)
     by_code = {f["code"]: f for f in table["forces"]}
     expected = {e["code"]: e for e in oracle_table(generated, as_of)}
 
@@ -159,16 +160,16 @@ def test_league_table_ranks_generated_forces_as_the_rules_do(db, generated, as_o
 
 def test_single_force_figures_equal_the_national_run(db, generated):
     as_of = date(2026, 4, 30)
-    national = reports.compute_figures(as_of)
+    national = figures.compute_figures(as_of)
     for fid in national:
-        assert reports.compute_figures(as_of, [fid])[fid] == national[fid]
+        assert figures.compute_figures(as_of, [fid])[fid] == national[fid]
 
 
 def test_breakdowns_match_the_rules_per_department_and_role_category(db, generated):
     as_of = date(2026, 4, 30)
     kent = db.session.scalar(select(Force).where(Force.code == "kent"))
     facts = [f for f in generated.facts["kent"] if f.active]
-    groups = reports.force_breakdowns(kent, as_of)
+    groups = pages.force_breakdowns(kent, as_of)
 
     for key, labels in (("department", generated.departments), ("role_category", generated.categories)):
         got = {g["name"]: g for g in groups[key]}
@@ -186,7 +187,7 @@ def test_force_people_statuses_agree_with_the_figures(db, generated):
     as_of = date(2025, 9, 30)
     kent = db.session.scalar(select(Force).where(Force.code == "kent"))
     lines = people_service.force_people(kent, as_of)
-    fig = reports.compute_figures(as_of, [kent.id])[kent.id]
+    fig = figures.compute_figures(as_of, [kent.id])[kent.id]
 
     assert len(lines) == sum(1 for f in generated.facts["kent"] if f.active)
     assert sum(line.status.relevant for line in lines) == fig["overall"]["relevant"]
@@ -194,16 +195,16 @@ def test_force_people_statuses_agree_with_the_figures(db, generated):
 
 
 def test_snapshot_table_is_the_cold_table(db, generated, today):
-    cold = reports.league_table(today, use_snapshots=False)
-    assert reports.refresh_snapshots() == 43
+    cold = figures.league_table(today, use_snapshots=False)
+    assert figures.refresh_snapshots() == 43
     db.session.commit()
     assert db.session.scalar(select(ForceSnapshot).limit(1)) is not None
-    assert reports._snapshot_entries(today) is not None
-    assert reports.league_table(today) == cold
+    assert figures._snapshot_entries(today) is not None
+    assert figures.league_table(today) == cold
 
 
 def test_unmatched_and_record_counts(db, generated):
-    entries = {e["code"]: e for e in reports.league_entries(date(2026, 4, 30))}
+    entries = {e["code"]: e for e in figures.league_entries(date(2026, 4, 30))}
     kent = db.session.scalar(select(Force).where(Force.code == "kent"))
     unmatched = db.session.query(LearningRecord).filter_by(force_id=kent.id, person_id=None).count() + \
         db.session.query(HydraAttendance).filter_by(force_id=kent.id, person_id=None).count()
@@ -260,7 +261,7 @@ def test_ties_share_a_rank_and_the_next_rank_skips(db):
     add_force_people(db, "dorset", trained(1) + untrained(3))    # 25.0
     add_force_people(db, "gwent", [{"category": "other"}])       # roster, nobody relevant
 
-    table = reports.league_table(date(2026, 2, 1), use_snapshots=False)
+    table = figures.league_table(date(2026, 2, 1), use_snapshots=False)
     order = [(f["code"], f["rank"]) for f in table["forces"][:5]]
 
     assert order == [("essex", 1), ("kent", 2), ("surrey", 2), ("dorset", 4), ("avon-and-somerset", None)]
@@ -281,7 +282,7 @@ def test_hand_built_force_counts_each_rule(db):
         {"el": True, "exempt": date(2026, 1, 31)},                              # exemption over: relevant
         {"category": "other", "modules": DONE},                                 # nothing required
     ])
-    fig = reports.compute_figures(day)
+    fig = figures.compute_figures(day)
     kent = next(iter(fig.values()))
 
     assert kent["elearning"] == {"relevant": 5, "complete": 3, "percent": 60.0}
@@ -316,36 +317,36 @@ DEADLINE = date(2026, 4, 30)
     (89.9, DEADLINE + timedelta(days=1), "red", "Far behind"),
 ])
 def test_rag_against_the_target_of_100_percent_by_the_deadline(percent, as_of, colour, text):
-    assert reports.rag_status(entry(percent, complete=int(percent * 10), relevant=1000), as_of, DEADLINE) == {
+    assert pages.rag_status(entry(percent, complete=int(percent * 10), relevant=1000), as_of, DEADLINE) == {
         "colour": colour, "text": text}
 
 
 def test_rag_99_95_percent_is_not_target_met():
-    assert reports.rag_status(entry(100.0, complete=1999, relevant=2000), date(2026, 1, 1), DEADLINE)["text"] == \
+    assert pages.rag_status(entry(100.0, complete=1999, relevant=2000), date(2026, 1, 1), DEADLINE)["text"] == \
         "On track"
 
 
 def test_rag_of_unranked_force_is_grey():
     e = {**entry(None, complete=0, relevant=0, rank=None), "has_roster": False}
-    assert reports.rag_status(e, DEADLINE, DEADLINE) == {"colour": "grey", "text": "No roster"}
+    assert pages.rag_status(e, DEADLINE, DEADLINE) == {"colour": "grey", "text": "No roster"}
 
 
 def test_data_quality_flags():
     as_of = date(2026, 11, 28)
     fresh = {"roster": "2026-11-01", "college-learn": "2026-10-29", "hydra": "2026-11-20"}
-    assert reports.data_quality(entry(50, last_upload=fresh, unmatched_records=50, records=1000), as_of) == []
+    assert pages.data_quality(entry(50, last_upload=fresh, unmatched_records=50, records=1000), as_of) == []
     stale = {**fresh, "college-learn": "2026-10-28", "hydra": None}
-    assert reports.data_quality(entry(50, last_upload=stale, unmatched_records=0, records=10), as_of) == [
+    assert pages.data_quality(entry(50, last_upload=stale, unmatched_records=0, records=10), as_of) == [
         "College Learn data 31 days old", "No Hydra upload"]
-    assert reports.data_quality(entry(50, last_upload=fresh, unmatched_records=51, records=10_000), as_of) == [
+    assert pages.data_quality(entry(50, last_upload=fresh, unmatched_records=51, records=10_000), as_of) == [
         "51 unmatched records (1% of records)"]
-    assert reports.data_quality(entry(50, last_upload=fresh, unmatched_records=6, records=100), as_of) == [
+    assert pages.data_quality(entry(50, last_upload=fresh, unmatched_records=6, records=100), as_of) == [
         "6 unmatched records (6% of records)"]
-    assert reports.data_quality(entry(50, last_upload=fresh, unmatched_records=5, records=100), as_of) == []
+    assert pages.data_quality(entry(50, last_upload=fresh, unmatched_records=5, records=100), as_of) == []
     nothing = {**entry(None, 0, 0, rank=None), "has_roster": False}
-    assert reports.data_quality(nothing, as_of) == ["No uploads yet"]
+    assert pages.data_quality(nothing, as_of) == ["No uploads yet"]
     hydra_only = {**nothing, "last_upload": {"roster": None, "college-learn": None, "hydra": "2026-11-20"}}
-    assert reports.data_quality(hydra_only, as_of) == ["No roster uploaded", "No College Learn upload"]
+    assert pages.data_quality(hydra_only, as_of) == ["No roster uploaded", "No College Learn upload"]
 
 
 @pytest.mark.parametrize(("day", "expected"), [
@@ -353,7 +354,7 @@ def test_data_quality_flags():
     (date(2026, 1, 15), date(2025, 12, 15)), (date(2026, 11, 28), date(2026, 10, 28)),
 ])
 def test_month_earlier(day, expected):
-    assert reports.month_earlier(day) == expected
+    assert pages.month_earlier(day) == expected
 
 
 def test_movement_compares_with_the_snapshot_in_force_a_month_earlier(db):
@@ -362,7 +363,7 @@ def test_movement_compares_with_the_snapshot_in_force_a_month_earlier(db):
     add_force_people(db, "surrey", trained(1) + untrained(1))   # 50%
     surrey = db.session.scalar(select(Force).where(Force.code == "surrey"))
     # A month earlier: snapshots from before surrey had a roster, kent first, essex second.
-    reports.refresh_snapshots(date(2026, 1, 10))
+    figures.refresh_snapshots(date(2026, 1, 10))
     for snap in db.session.scalars(select(ForceSnapshot)):
         e = dict(snap.figures["entry"])
         if e["code"] == "kent":
@@ -371,10 +372,10 @@ def test_movement_compares_with_the_snapshot_in_force_a_month_earlier(db):
             e["has_roster"], e["overall"] = False, {"relevant": 0, "complete": 0, "percent": None}
         snap.figures = {"fresh": True, "entry": e}
     # A later snapshot than the comparison date must not be used.
-    reports.refresh_snapshots(date(2026, 2, 5), force_ids=[surrey.id])
+    figures.refresh_snapshots(date(2026, 2, 5), force_ids=[surrey.id])
     db.session.commit()
 
-    since, moves = reports.movement(reports.league_entries(date(2026, 2, 15)), date(2026, 2, 15))
+    since, moves = pages.movement(figures.league_entries(date(2026, 2, 15)), date(2026, 2, 15))
 
     assert since == date(2026, 1, 15)
     assert moves["essex"] == {"status": "up", "places": 1, "previous_rank": 2, "percent_change": 0.0}

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from lms.models import Force, Person
-from lms.services.imports import run_import
-from lms.services.setup import REQUIREMENTS
+from lms.imports.service import run_import
+from lms.forces.reference import REQUIREMENTS
 
 TITLES = {code: title for code, title, _package, _aliases in REQUIREMENTS}
 SECRET_NAME = "Quixote"  # a surname that must never appear on aggregate pages
@@ -391,7 +391,7 @@ def test_snapshot_a_day_before_changes_nothing_but_history(signed_in, kent, db, 
 
 
 def test_league_page_from_snapshots_follows_every_upload(signed_in, kent, db):
-    from lms.services import trends
+    from lms.reports import trends
 
     trends.record_daily_snapshot()
     db.session.commit()

@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.models import Force, ForceSnapshot
-from lms.services import charts, reports, trends
-from lms.services.trends import TrendPoint, projection
+from lms.reports import charts
+from lms.reports import figures
+from lms.reports import trends
+from lms.reports.trends import TrendPoint, projection
 
 DEADLINE = date(2026, 4, 30)
 D0 = date(2026, 1, 1)
@@ -100,7 +102,7 @@ def test_daily_snapshot_records_every_force_once_a_day(db, today):
     assert trends.record_daily_snapshot() == 43  # updated in place
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(ForceSnapshot)) == 43
-    assert reports.league_table() == reports.league_table(use_snapshots=False)
+    assert figures.league_table() == figures.league_table(use_snapshots=False)
 
 
 # --- charts -------------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import create_engine, func, select, text
 
-from lms import jobs
+from lms.scheduler import jobs
 from lms.extensions import db
 from lms.models import ForceSnapshot
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.models import AuditEvent, EmailLog, PublishedTable, ScheduleSetting
-from lms.services import emails, schedules
+from lms.emails import delivery as emails
+from lms.scheduler import settings as schedules
 from tests.test_emails_support import load_scenario, log_rows, set_chiefs, smtp_fixture  # noqa: F401
 
 LONDON = ZoneInfo("Europe/London")

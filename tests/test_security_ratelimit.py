@@ -1,10 +1,11 @@
-"""Rate limits: sign-in attempts per address, and the API per token (lms.ratelimit)."""
+"""Rate limits: sign-in attempts per address, and the API per token (lms.web.ratelimit)."""
 
 from __future__ import annotations
 
 import pytest
 
-from lms import create_app, ratelimit
+from lms import create_app
+from lms.web import ratelimit
 from lms.extensions import db as _db
 from tests.conftest import PASSWORD
 

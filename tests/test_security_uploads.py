@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import create_app
-from lms.auth import issue_token
+from lms.accounts.auth import issue_token
 from lms.config import from_environment
 from lms.extensions import db
 from lms.models import ImportBatch, Person
-from lms.services.imports import run_import
+from lms.imports.service import run_import
 from tests.conftest import PASSWORD
 from tests.filemakers import LEARN_HEADERS, ROSTER_HEADERS, P, all_modules, csv_bytes, learning, roster, xlsx_bytes
 

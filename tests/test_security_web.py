@@ -16,7 +16,7 @@ from sqlalchemy import select
 from lms import create_app
 from lms.extensions import db
 from lms.models import ApiToken, AuditEvent, Base, ImportBatch, Person, User
-from lms.services.imports import run_import
+from lms.imports.service import run_import
 from tests.conftest import PASSWORD
 from tests.filemakers import P, all_modules, learning, roster
 
@@ -76,13 +76,13 @@ def fingerprint() -> dict[str, list[tuple]]:
 
 def dummy_values(rule, ids: dict[str, int]) -> dict:
     """Arguments for a rule: real ids where the test made the objects, plausible values otherwise."""
-    from lms.services.schedules import JOBS
+    from lms.scheduler.settings import JOBS
 
-    values: dict = {"force": "kent"} if rule.endpoint.startswith("schedules.preview") else {}
+    values: dict = {"force": "kent"} if rule.endpoint.startswith("emails.preview") else {}
     for name, converter in rule._converters.items():
         if name in ids:
             values[name] = ids[name]
-        elif name == "code" and rule.endpoint.startswith("admin.requirement"):
+        elif name == "code" and rule.endpoint.startswith("forces.requirement"):
             values[name] = "M1"
         elif name == "job_id":
             values[name] = next(iter(JOBS))
@@ -125,7 +125,7 @@ def world(app, create_user):
                          "export.xlsx", "kent", None)
     db.session.commit()
     admin = create_user("admin", email="admin@example.invalid")
-    from lms.auth import issue_token
+    from lms.accounts.auth import issue_token
 
     token = issue_token(admin)
     db.session.commit()
@@ -209,7 +209,7 @@ def test_every_page_has_the_security_headers_a_strict_csp_and_changes_nothing(wo
     checked = 0
 
     for endpoint, _method, url in routes(web, {"GET"}, world["ids"]):
-        if endpoint == "auth.sign_out":
+        if endpoint == "accounts.sign_out":
             continue
         response = client.get(url)
         response.close()
@@ -229,7 +229,7 @@ def test_every_page_has_the_security_headers_a_strict_csp_and_changes_nothing(wo
             scripts = re.findall(r"<script\b[^>]*>", html)
             for tag in scripts:
                 assert nonce and f'nonce="{nonce.group(1)}"' in tag, (url, tag)
-            if response.status_code == 200 and endpoint != "schedules.preview_html":  # the email: no scripts at all
+            if response.status_code == 200 and endpoint != "emails.preview_html":  # the email: no scripts at all
                 assert nonce, url
                 nonces.append(nonce.group(1))
             assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), url  # no inline event handlers
@@ -309,7 +309,7 @@ def test_an_unknown_email_a_wrong_password_no_password_and_an_inactive_account_g
     known = create_user("national", email="known@example.invalid")
     inactive = create_user("national", email="inactive@example.invalid")
     inactive.active = False
-    from lms.services.users import create_user as create
+    from lms.accounts.service import create_user as create
 
     create("nopassword@example.invalid", "national")
     db.session.commit()

@@ -67,7 +67,7 @@ class LiveServer:
     def create_user(self, role: str, *, force: str | None = None, region: str | None = None) -> str:
         """A new account (unique email, the shared test password); returns its email."""
         from lms.extensions import db
-        from lms.services.users import create_user
+        from lms.accounts.service import create_user
 
         email = f"{role.replace('_', '-')}{next(self._emails)}@browser.police.invalid"
         with self.app.app_context():
@@ -78,7 +78,7 @@ class LiveServer:
     def commit_import(self, kind: str, data: bytes, filename: str, force: str) -> dict:
         """Seed: a committed import through the real service (no user: as the CLI does)."""
         from lms.extensions import db
-        from lms.services.imports import run_import
+        from lms.imports.service import run_import
 
         with self.app.app_context():
             outcome = run_import(kind, data, filename, force, None, mode="commit")
@@ -89,7 +89,7 @@ class LiveServer:
         """Store a large upload as a "processing" batch, as the upload page does, but start no worker yet."""
         from lms.extensions import db
         from lms.models import User
-        from lms.services import background
+        from lms.imports import background
 
         with self.app.app_context():
             user = db.session.scalar(db.select(User).where(User.email == email))
@@ -113,7 +113,7 @@ class LiveServer:
         """Start the real worker thread for a held batch; returns the thread."""
         from lms.extensions import db
         from lms.models import ImportBatch
-        from lms.services import background
+        from lms.imports import background
 
         with self.app.app_context():
             return background.run_pending(db.session.get(ImportBatch, batch_id))
@@ -130,7 +130,7 @@ class LiveServer:
 
     def force_api(self, code: str) -> dict:
         """The API's object for a force, computed in-process (the contract the pages must agree with)."""
-        from lms.services.reports import league_table
+        from lms.reports.figures import league_table
 
         with self.app.app_context():
             return next(f for f in league_table()["forces"] if f["code"] == code)
@@ -144,7 +144,7 @@ def live_server(tmp_path_factory):
     from lms import create_app
     from lms.extensions import db
     from lms.models import Base
-    from lms.services.setup import load_reference_data
+    from lms.forces.reference import load_reference_data
     from tests.conftest import fresh_database_url
 
     root = tmp_path_factory.mktemp("browser")

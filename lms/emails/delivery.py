@@ -1,0 +1,342 @@
+"""The emails the service sends, and the log that stops any of them going twice.
+
+- `league_table`: each month, to each force's chief constable: the force's figures, its rank, the change since
+  the last report, what is outstanding (counts only, never names), the deadline, a link, the national table
+  and the table as .xlsx. Forces with no chief constable address are listed to the admins (`missing_chiefs`).
+- `stale_data`: each ISO week, to a force's leads when its last College Learn or Hydra upload is over 30 days old.
+- `personal_reminder`: in forces that opted in, to each relevant person with an email who is not compliant,
+  at most once every 14 days, listing what they still have to do. Never to leavers or exempt people.
+
+Every email goes through `deliver`: a row in `email_log` (unique per kind, period and recipient) is committed as
+`pending` before the SMTP conversation and marked `sent` or `failed` after it (indico's pattern), so a run
+repeated in the same period sends nothing twice, and a failure for one recipient is kept for the next run
+without stopping the others. `deliver` commits for that reason: each email is its own unit of work.
+
+The parts live in their own modules, and every public name stays importable from here:
+
+- `email_common`: the kinds, the house style, period and date wording, links, and `Planned`/`Outcome`/`RunReport`.
+- `email_league`: which table a month's emails use, and what the league-table email says.
+- `email_reminders`: who is sent a stale-data or personal reminder, and what it says.
+- `email_publish`: publishing the table a month's emails use.
+- this module: delivering through the log, the runs (`send_league_tables`, `send_reminders`, `retry_failed`),
+  the league-table run's plans, and the email log page.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms import policy
+from lms.audit import service as audit
+from lms.core.clock import month_label, month_period, week_period
+from lms.core.text import long_date, plural
+from lms.emails.common import (
+    FONT,
+    KIND_LABELS,
+    KINDS,
+    LEAGUE_TABLE,
+    MISSING_CHIEFS,
+    PERSONAL_REMINDER,
+    STALE_DATA,
+    STYLES,
+    EmailRefused,
+    Outcome,
+    Planned,
+    RunReport,
+    external_url,
+)
+from lms.emails.league import (
+    _missing_chiefs_email,
+    attachment_name,
+    league_email_context,
+    league_subject,
+    month_table,
+    preview_league_email,
+    previous_report,
+    published_table,
+    render_league_email,
+)
+from lms.emails.mailer import Mailer, MailError
+from lms.emails.publish import PublishState, publish_states, publish_table
+from lms.emails.reminders import (
+    PERSONAL_INTERVAL_DAYS,
+    STALE_AFTER_DAYS,
+    UPLOAD_LABELS,
+    StaleUpload,
+    personal_plans,
+    stale_data_plans,
+    stale_uploads,
+)
+from lms.extensions import db
+from lms.models import EmailLog, Force, User, utcnow
+from lms.reports import exports
+from lms.reports import figures as report_figures
+
+__all__ = [
+    "FONT", "KINDS", "KIND_LABELS", "LEAGUE_TABLE", "LOG_STATUSES", "MAX_AUTO_ATTEMPTS", "MISSING_CHIEFS",
+    "PERSONAL_INTERVAL_DAYS", "PERSONAL_REMINDER", "STALE_AFTER_DAYS", "STALE_DATA", "STYLES", "UPLOAD_LABELS",
+    "EmailRefused", "Outcome", "Planned", "PublishState", "RunReport", "StaleUpload",
+    "attachment_name", "deliver", "email_log", "external_url", "league_email_context", "league_subject",
+    "league_table_plans", "long_date", "month_label", "month_period", "month_table", "personal_plans", "plural",
+    "preview_league_email", "previous_report", "publish_states", "publish_table", "published_table",
+    "render_league_email", "retry_failed", "send_league_tables", "send_reminders", "stale_data_plans",
+    "stale_uploads", "week_period",
+]
+
+log = logging.getLogger(__name__)
+
+
+# The hourly retry job gives up on an address after this many attempts; a manual run always tries again.
+MAX_AUTO_ATTEMPTS = 5
+
+
+# --- delivering through the log --------------------------------------------------------------------------------
+
+
+def _existing(plans: list[Planned]) -> dict[tuple[str, str, str], EmailLog]:
+    out: dict[tuple[str, str, str], EmailLog] = {}
+    by_kind_period: dict[tuple[str, str], list[str]] = {}
+    for plan in plans:
+        by_kind_period.setdefault((plan.kind, plan.period), []).append(plan.recipient)
+    for (kind, period), recipients in by_kind_period.items():
+        for start in range(0, len(recipients), 500):
+            rows = db.session.scalars(
+                select(EmailLog).where(EmailLog.kind == kind, EmailLog.period == period,
+                                       EmailLog.recipient.in_(recipients[start:start + 500]))
+            )
+            out.update({(r.kind, r.period, r.recipient): r for r in rows})
+    return out
+
+
+def _claim(plan: Planned, row: EmailLog | None) -> EmailLog | None:
+    """Commit the log row as pending before sending; None when another run holds it already."""
+    if row is None:
+        row = EmailLog(kind=plan.kind, period=plan.period, recipient=plan.recipient, force_id=plan.force_id,
+                       subject=plan.subject[:300], status="pending", attempts=0)
+        db.session.add(row)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            return None
+        return row
+    claimed = db.session.execute(
+        update(EmailLog)
+        .where(EmailLog.id == row.id, EmailLog.status == "failed")
+        .values(status="pending", subject=plan.subject[:300])
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return None
+    db.session.refresh(row)
+    return row
+
+
+def _finish(row_id: int, error: str | None) -> None:
+    row = db.session.get(EmailLog, row_id)
+    row.attempts = (row.attempts or 0) + 1
+    if error is None:
+        row.status, row.sent_at, row.error = "sent", utcnow(), None
+    else:
+        row.status, row.error = "failed", error[:2000]
+    db.session.commit()
+
+
+def deliver(plans: list[Planned], *, dry_run: bool = False, only_failed: bool = False) -> RunReport:
+    """Send each planned email once per (kind, period, recipient); commits each log row (see the module docstring).
+
+    `only_failed` retries this period's failures that have had fewer than MAX_AUTO_ATTEMPTS attempts and
+    nothing else. A dry run reads the log but writes nothing and sends nothing.
+    """
+    report = RunReport(dry_run=dry_run)
+    existing = _existing(plans) if plans else {}
+    mailer: Mailer | None = None
+    try:
+        for plan in plans:
+            row = existing.get(plan.key)
+            outcome = dict(kind=plan.kind, period=plan.period, recipient=plan.recipient, subject=plan.subject)
+            if row is not None and row.status in ("sent", "pending"):
+                report.outcomes.append(Outcome("already sent" if row.status == "sent" else "pending", **outcome))
+                continue
+            if only_failed and (row is None or (row.attempts or 0) >= MAX_AUTO_ATTEMPTS):
+                continue
+            if dry_run:
+                report.outcomes.append(Outcome("would send", **outcome))
+                continue
+            claimed = _claim(plan, row)
+            if claimed is None:
+                report.outcomes.append(Outcome("already sent", **outcome))
+                continue
+            row_id = claimed.id
+            mailer = mailer or Mailer()
+            try:
+                mailer.send(plan.render())
+            except Exception as exc:  # noqa: BLE001 - one bad email (SMTP or rendering) must not stop the others
+                db.session.rollback()
+                if isinstance(exc, MailError):
+                    error = str(exc)
+                else:
+                    log.exception("Email log %s: could not prepare the email", row_id)
+                    error = f"Could not prepare the email: {type(exc).__name__}: {exc}"
+                # The log id, not the address: addresses of individuals stay out of application logs.
+                log.warning("Email log %s (%s %s) failed: %s", row_id, plan.kind, plan.period, error)
+                _finish(row_id, error)
+                report.outcomes.append(Outcome("failed", error=error, **outcome))
+            else:
+                _finish(row_id, None)
+                report.outcomes.append(Outcome("sent", **outcome))
+    finally:
+        if mailer is not None:
+            mailer.close()
+    return report
+
+
+def _record_run(report: RunReport, kind: str, period: str, actor: User | None, actor_name: str | None) -> None:
+    if report.dry_run or not (report.count("sent") or report.failed):
+        return
+    audit.record("emails.sent", actor, actor=actor_name, target=f"{kind} {period}", kind=kind, period=period,
+                 sent=report.count("sent"), failed=report.failed, already_sent=report.count("already sent"))
+
+
+def _has_retryable(kinds: tuple[str, ...], period: str) -> bool:
+    return bool(db.session.scalar(
+        select(func.count()).select_from(EmailLog).where(
+            EmailLog.kind.in_(kinds), EmailLog.period == period, EmailLog.status == "failed",
+            EmailLog.attempts < MAX_AUTO_ATTEMPTS,
+        )
+    ))
+
+
+# --- the runs ---------------------------------------------------------------------------------------------------
+
+
+def _admins() -> list[User]:
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.email))
+    return [u for u in users if policy.is_admin(u)]
+
+
+def league_table_plans(table: dict, period: str, forces: list[Force], *, notify_admins: bool) -> tuple[
+        list[Planned], list[Force]]:
+    """An email per force with a chief constable address; the forces without one are returned and told to admins."""
+    plans: list[Planned] = []
+    missing = [f for f in forces if not (f.chief_email or "").strip()]
+    xlsx_cache: dict[str, bytes] = {}
+
+    def xlsx() -> bytes:
+        if "data" not in xlsx_cache:
+            xlsx_cache["data"] = exports.to_xlsx(table)
+        return xlsx_cache["data"]
+
+    for force in forces:
+        if force in missing:
+            continue
+        address = force.chief_email.strip().lower()
+        plans.append(Planned(
+            kind=LEAGUE_TABLE, period=period, recipient=address, subject=league_subject(force, table, period),
+            force_id=force.id,
+            render=lambda force=force, address=address: render_league_email(force, table, period, xlsx=xlsx(),
+                                                                             to=address),
+        ))
+    if missing and notify_admins:
+        subject = (f"OIC league tables, {month_label(period)}: "
+                   f"{plural(len(missing), 'force has', 'forces have')} no chief constable email address")
+        for admin in _admins():
+            plans.append(Planned(
+                kind=MISSING_CHIEFS, period=period, recipient=admin.email, subject=subject, force_id=None,
+                render=lambda to=admin.email: _missing_chiefs_email(missing, period, to, subject),
+            ))
+    return plans, missing
+
+
+def send_league_tables(*, dry_run: bool = False, force_code: str | None = None, on: date | None = None,
+                       only_failed: bool = False, require_published: bool | None = None, actor: User | None = None,
+                       actor_name: str | None = None) -> RunReport:
+    """Email each chief constable this month's league table (or one force's, with `force_code`). Idempotent per month.
+
+    Raises EmailRefused, sending nothing, when the month's table must be published and is not, or when the force
+    asked for has no chief constable address.
+    """
+    from lms.scheduler.settings import publish_required
+
+    on = on or report_figures.today()
+    period = month_period(on)
+    if only_failed and not _has_retryable((LEAGUE_TABLE, MISSING_CHIEFS), period):
+        return RunReport(dry_run=dry_run)
+    if require_published is None:
+        require_published = publish_required()
+    forces = list(db.session.scalars(select(Force).order_by(Force.name)))
+    if force_code is not None:
+        forces = [f for f in forces if f.code == force_code.strip().lower()]
+        if not forces:
+            raise EmailRefused(f"No force with code '{force_code}'")
+        if not (forces[0].chief_email or "").strip():
+            raise EmailRefused(f"{forces[0].name} has no chief constable email address. Set one with "
+                               f"lms set-force {forces[0].code} --chief-email ADDRESS")
+    table, _ = month_table(period, on, store=not dry_run, require_published=require_published)
+    plans, missing = league_table_plans(table, period, forces, notify_admins=force_code is None)
+    report = deliver(plans, dry_run=dry_run, only_failed=only_failed)
+    if not only_failed:
+        for force in missing:
+            report.notes.append(f"No chief constable email address: {force.name} ({force.code})")
+        if missing and not _admins():
+            report.notes.append("There is no admin user to tell about the forces with no chief constable address")
+    _record_run(report, LEAGUE_TABLE, period, actor, actor_name)
+    db.session.flush()
+    return report
+
+
+def send_reminders(*, dry_run: bool = False, on: date | None = None, only_failed: bool = False,
+                   actor: User | None = None, actor_name: str | None = None) -> RunReport:
+    """Stale-data reminders to force leads and personal reminders to people, once per ISO week (14 days a person)."""
+    on = on or report_figures.today()
+    period = week_period(on)
+    report = RunReport(dry_run=dry_run)
+    if only_failed and not _has_retryable((STALE_DATA, PERSONAL_REMINDER), period):
+        return report
+    plans = stale_data_plans(on, period, report) + personal_plans(on, period, report)
+    sent = deliver(plans, dry_run=dry_run, only_failed=only_failed)
+    if only_failed:
+        report.notes.clear()
+    report.extend(sent)
+    _record_run(sent, "reminders", period, actor, actor_name)
+    db.session.flush()
+    return report
+
+
+def retry_failed(actor_name: str = "scheduler") -> RunReport:
+    """Try again this period's emails that failed (each address up to MAX_AUTO_ATTEMPTS times)."""
+    report = RunReport(dry_run=False)
+    report.extend(send_league_tables(only_failed=True, require_published=False, actor_name=actor_name))
+    report.extend(send_reminders(only_failed=True, actor_name=actor_name))
+    return report
+
+
+# --- the email log page ---------------------------------------------------------------------------------------
+
+LOG_STATUSES = ("pending", "sent", "failed")
+
+
+def email_log(*, kind: str = "", status: str = "", period: str = "", force_code: str = "", recipient: str = "",
+              page: int = 1, per_page: int = 50) -> tuple[list[tuple[EmailLog, str | None]], int]:
+    """One page of the email log, newest first, with each row's force name; and how many rows match in all."""
+    query = select(EmailLog, Force.name).outerjoin(Force, Force.id == EmailLog.force_id)
+    if kind in KINDS:
+        query = query.where(EmailLog.kind == kind)
+    if status in LOG_STATUSES:
+        query = query.where(EmailLog.status == status)
+    if period:
+        query = query.where(EmailLog.period == period)
+    if force_code:
+        query = query.where(Force.code == force_code)
+    if recipient:
+        query = query.where(EmailLog.recipient.contains(recipient.lower(), autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(
+        query.order_by(EmailLog.created_at.desc(), EmailLog.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return [(row, name) for row, name in rows], total

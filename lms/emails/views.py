@@ -1,0 +1,176 @@
+"""The admin's email pages: the email log, "send now" after a preview, the preview of a chief constable's
+email; and the monthly publish step (MSOICU and admins)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lms import policy
+from lms.core import clock
+from lms.core.clock import local_time
+from lms.core.text import long_date
+from lms.core.transaction import committing, discarding
+from lms.emails import delivery as emails
+from lms.emails import publish as publishing
+from lms.emails.common import EmailRefused
+from lms.emails.forms import PublishForm, SendNowForm
+from lms.forces import service as forces_service
+from lms.forces.service import ForceError
+from lms.models import Force
+from lms.reports import figures
+
+bp = Blueprint("emails", __name__)
+
+admin_only = policy.role_required(policy.ADMIN)
+PAGE_SIZE = 50
+SEND_KINDS = {"league_tables": "League tables to chief constables", "reminders": "Stale-data and personal reminders"}
+
+
+@bp.route("/admin/emails")
+@admin_only
+def email_log():
+    """Every email sent or tried, newest first, filtered by kind, status, period, force or recipient."""
+    filters = {key: (request.args.get(key) or "").strip() for key in ("kind", "status", "period", "force", "q")}
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows, total = emails.email_log(kind=filters["kind"], status=filters["status"], period=filters["period"],
+                                   force_code=filters["force"], recipient=filters["q"], page=page,
+                                   per_page=PAGE_SIZE)
+    forces = forces_service.force_choices()
+    args = {k: v for k, v in filters.items() if v}
+    return render_template(
+        "emails/log.html", rows=rows, filters=filters, total=total, page=page,
+        pages=max(1, -(-total // PAGE_SIZE)), kinds=emails.KIND_LABELS, statuses=emails.LOG_STATUSES, forces=forces,
+        local_time=local_time, args=args,
+    )
+
+
+# --- send now ------------------------------------------------------------------------------------------------
+
+
+def _run(kind: str, force_code: str | None, *, dry_run: bool):
+    if kind == "league_tables":
+        return emails.send_league_tables(dry_run=dry_run, force_code=force_code or None, actor=current_user)
+    return emails.send_reminders(dry_run=dry_run, actor=current_user)
+
+
+@bp.route("/admin/emails/send", methods=["GET", "POST"])
+@admin_only
+def send_now():
+    """Preview exactly what a run would send (a dry run), then send it. Nothing already sent goes again."""
+    kind = request.values.get("kind", "league_tables")
+    if kind not in SEND_KINDS:
+        abort(404)
+    force_code = (request.values.get("force") or "").strip().lower() or None
+    if kind != "league_tables":
+        force_code = None
+    form = SendNowForm(kind=kind, force=force_code or "")
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            with committing():
+                report = _run(kind, force_code, dry_run=False)
+        except EmailRefused as exc:
+            flash(str(exc))
+            return redirect(url_for("emails.send_now", kind=kind, force=force_code))
+        flash(report.summary(), "success" if not report.failed else None)
+        return redirect(url_for("emails.email_log",
+                                period=report.outcomes[0].period if report.outcomes else None))
+    refused = None
+    report = None
+    try:
+        with discarding():
+            report = _run(kind, force_code, dry_run=True)
+    except EmailRefused as exc:
+        refused = str(exc)
+    forces = forces_service.force_choices()
+    would = [o for o in report.outcomes if o.action == "would send"] if report else []
+    return render_template("emails/send.html", kind=kind, kinds=SEND_KINDS, force_code=force_code, forces=forces,
+                           report=report, would=would, refused=refused, form=form, kind_labels=emails.KIND_LABELS)
+
+
+# --- preview of a chief constable's email --------------------------------------------------------------------
+
+
+def _preview_force() -> Force:
+    code = (request.args.get("force") or "").strip().lower()
+    if not code:
+        abort(404)
+    try:
+        return forces_service.get_force(code)
+    except ForceError:
+        abort(404)
+
+
+@bp.route("/admin/emails/preview")
+@admin_only
+def preview():
+    """The email a force's chief constable would get this month: subject, text part, and links to the rest."""
+    forces = forces_service.force_choices()
+    code = (request.args.get("force") or "").strip().lower()
+    email = notes = force = None
+    if code:
+        force = _preview_force()
+        email, notes = emails.preview_league_email(force)
+    return render_template("emails/preview.html", forces=forces, force=force, email=email, notes=notes)
+
+
+@bp.route("/admin/emails/preview/email.html")
+@admin_only
+def preview_html():
+    """The HTML part on its own: its inline styles need a policy of their own (scripts stay forbidden)."""
+    email, _ = emails.preview_league_email(_preview_force())
+    response = current_app.response_class(email.html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'"
+    )
+    return response
+
+
+@bp.route("/admin/emails/preview/attachment.xlsx")
+@admin_only
+def preview_attachment():
+    email, _ = emails.preview_league_email(_preview_force())
+    attachment = email.attachments[0]
+    response = current_app.response_class(attachment.data, mimetype=attachment.content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{attachment.filename}"'
+    return response
+
+
+# --- publishing the month's table ----------------------------------------------------------------------------
+
+
+@bp.route("/publish", methods=["GET", "POST"])
+@policy.signed_in
+def publish():
+    """MSOICU reviews today's table and publishes it as the table a month's emails use."""
+    if not policy.can_publish(current_user):
+        abort(403)
+    today = clock.today()
+    states = publishing.publish_states(today)
+    form = PublishForm()
+    form.period.choices = [(s.period, s.choice_label) for s in states]
+    if request.method == "GET":
+        form.period.data = next((s.period for s in states if not s.locked), states[0].period)
+    if form.validate_on_submit():
+        try:
+            with committing():
+                row = publishing.publish_table(form.period.data, today, actor=current_user)
+        except EmailRefused as exc:
+            form.period.errors = [*form.period.errors, str(exc)]
+        else:
+            flash(f"Published the table as of {long_date(row.as_of)} for the "
+                  f"{clock.month_label(row.period)} emails.", "success")
+            return redirect(url_for("emails.publish"))
+    table = figures.league_table(today)
+    return render_template("emails/publish.html", table=table, states=states, form=form,
+                           required=publishing.publish_required(), local_time=local_time,
+                           month_label=clock.month_label,
+                           today=long_date(today), as_of=date.fromisoformat(table["as_of"]))

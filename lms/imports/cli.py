@@ -1,0 +1,112 @@
+"""`lms import` and `lms rollback`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from lms.core.cli import fail
+
+
+def _print_summary(summary: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, default=str))
+        return
+    out = sys.stdout
+    head = f"Batch {summary['id']}" if summary.get("id") else "Dry run"
+    click.echo(f"{head}: {summary['kind']} for {summary['force']}, {summary['status']}", file=out)
+    if summary.get("message"):
+        click.echo(summary["message"], err=True)
+    keys = ["rows", "accepted", "skipped_other_courses", "matched", "unmatched", "new_completions",
+            "people_added", "people_updated", "leavers"]
+    click.echo("  " + ", ".join(f"{k.replace('_', ' ')} {summary.get(k, 0)}" for k in keys))
+    if summary.get("duplicate_of"):
+        click.echo(f"  The same file was already imported as batch {summary['duplicate_of']}")
+    errors = [e for e in summary.get("errors", []) if e.get("row") is not None]
+    if errors:
+        click.echo(f"  {len(errors)} rows skipped:")
+        for e in errors[:200]:
+            click.echo(f"    row {e['row']}, {e['column'] or 'file'}: {e['message']}")
+        if len(errors) > 200:
+            click.echo(f"    … and {len(errors) - 200} more (use --json for all)")
+    for w in summary.get("warnings", [])[:50]:
+        where = f"row {w['row']}, {w['column']}: " if w.get("row") else ""
+        click.echo(f"  warning: {where}{w['message']}")
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("kind", type=click.Choice(["roster", "college-learn", "hydra"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", "force_code", required=True, help="Force code, or 'all' to route rows by their Force column.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; commit nothing.")
+@click.option("--strict", is_flag=True, help="Commit nothing if any row has an error (exit 1).")
+@click.option("--confirm-leavers", is_flag=True, help="Allow a roster that makes over half the force leavers.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import summary as JSON (also when refused).")
+@click.option("--as", "as_email", help="Import as this user (their permissions apply).")
+def import_file(kind: str, file: Path, force_code: str, dry_run: bool, strict: bool, confirm_leavers: bool,
+                as_json: bool, as_email: str | None) -> None:
+    """Import a roster, College Learn export or Hydra register; commits valid rows and lists skipped ones."""
+    from sqlalchemy import select
+
+    from lms.extensions import db
+    from lms.imports.service import ImportRefused, run_import
+    from lms.models import User
+
+    user = None
+    if as_email:
+        user = db.session.scalar(select(User).where(User.email == as_email.strip().lower()))
+        if user is None:
+            fail(f"No user with the email {as_email}")
+    try:
+        outcome = run_import(kind, file.read_bytes(), file.name, force_code, user,
+                             mode="dry_run" if dry_run else "commit", strict=strict,
+                             confirm_leavers=confirm_leavers, progress=_progress_bar(as_json))
+    except ImportRefused as exc:
+        db.session.rollback()
+        if as_json:
+            click.echo(json.dumps({"error": exc.message, "details": []}))
+        fail(exc.message)
+    db.session.commit()
+    _print_summary(outcome.summary, as_json)
+    if outcome.refused:
+        raise SystemExit(1)
+
+
+def _progress_bar(quiet: bool):
+    """A progress bar on a terminal; nothing when piped or printing JSON."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    state = {"bar": None}
+
+    def update(done: int, total: int) -> None:
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(length=total, label="Reading and matching rows", file=sys.stderr)
+            state["bar"].__enter__()
+        bar = state["bar"]
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    return update
+
+
+@click.command("rollback")
+@with_appcontext
+@click.argument("batch_id", type=int)
+def rollback_batch(batch_id: int) -> None:
+    """Undo a committed batch: the figures return exactly to what they were."""
+    from lms.extensions import db
+    from lms.imports.service import ImportRefused, get_batch, rollback
+
+    try:
+        batch = get_batch(batch_id, None)
+        rollback(batch, None)
+    except ImportRefused as exc:
+        fail(exc.message)
+    db.session.commit()
+    click.echo(f"Batch {batch_id} rolled back")

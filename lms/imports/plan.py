@@ -1,0 +1,325 @@
+"""Work out what a read file would change, per kind, without writing anything.
+
+A plan holds the counts for the summary, the extra row errors only the database can find (unknown role
+category, a row for another force), and the rows to write. `import_apply` writes a plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from importers import RowError
+from importers.identity import email_key, name_key, staff_key
+from lms.compliance.rules import UnknownRoleCategory, resolve_requirements
+from lms.extensions import db
+from lms.imports.matching import ForceIndex, identity_key
+from lms.models import Force, HydraAttendance, HydraSession, LearningRecord, Person
+
+PERSON_FIELDS = ("staff_number", "forename", "surname", "email", "rank", "role", "department", "role_category",
+                 "elearning_required", "hydra_required", "exempt_until", "exemption_reason")
+
+
+# Where a too-long value came from, for the row error: stored field -> the column the user knows.
+_PERSON_COLUMNS = {
+    "staff_number": "Staff number", "staff_key": "Staff number", "forename": "Forename", "surname": "Surname",
+    "name_key": "Surname", "email": "Email", "email_key": "Email", "rank": "Rank", "role": "Role",
+    "department": "Department", "role_category": "Role category", "exemption_reason": "Exemption reason",
+}
+_RECORD_COLUMNS = {
+    "staff_number": "Staff number", "email": "Email", "first_name": "First name", "last_name": "Last name",
+    "identity_key": "Staff number",
+}
+_HYDRA_COLUMNS = {**_RECORD_COLUMNS, "first_name": "Forename", "last_name": "Surname"}
+_SESSION_COLUMNS = {"reference": "Session reference", "venue": "Venue", "facilitator": "Facilitator"}
+
+
+def _too_long(model, values: dict, columns: dict[str, str], row: int) -> RowError | None:
+    """A row error for the first value longer than its database column holds.
+
+    SQLite would store it anyway; PostgreSQL refuses the whole transaction (StringDataRightTruncation). Cutting it
+    short could make a staff number or email match someone else, so the row is skipped and the user told.
+    """
+    for name, label in columns.items():
+        value = values.get(name)
+        limit = getattr(model.__table__.c[name].type, "length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            return RowError(row, label, f"{label} is {len(value):,} characters long, more than the {limit} that can "
+                                        "be stored: shorten it, or check the columns have not slipped")
+    return None
+
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 2000
+
+
+def _each(rows: list, progress: Progress | None):
+    """Iterate rows, reporting (done, total) every few thousand rows to a progress bar."""
+    total = len(rows)
+    for i, row in enumerate(rows):
+        if progress is not None and i % PROGRESS_EVERY == 0:
+            progress(i, total)
+        yield row
+    if progress is not None:
+        progress(total, total)
+
+
+@dataclass
+class Plan:
+    kind: str
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    force_ids: set[int] = field(default_factory=set)  # forces the batch touches
+    # roster
+    creates: list[dict] = field(default_factory=list)
+    updates: list[tuple[Person, dict]] = field(default_factory=list)
+    leavers: list[Person] = field(default_factory=list)
+    active_before: dict[int, int] = field(default_factory=dict)  # force id -> active people before
+    # records
+    records: list[dict] = field(default_factory=list)
+    sessions: dict[tuple, list[dict]] = field(default_factory=dict)
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+
+class ForceRouter:
+    """Which force a row belongs to: the batch's force, or the row's Force column for an 'all' batch."""
+
+    def __init__(self, batch_force: Force | None, kind: str):
+        self.batch_force = batch_force
+        self.kind = kind
+        self.by_code = {f.code: f for f in db.session.scalars(select(Force))}
+
+    def route(self, row_code: str | None, row: int, column: str, plan: Plan) -> Force | None:
+        if self.batch_force is None:
+            if not row_code:
+                plan.errors.append(RowError(row, column, f"{column} is empty: name the force, like 'Kent Police', "
+                                                         "because this file is uploaded for all forces"))
+                return None
+            return self.by_code[row_code]
+        if row_code and row_code != self.batch_force.code:
+            if self.kind == "hydra":
+                return self.by_code[row_code]  # regional sessions: delegates credited to their own force
+            other = self.by_code[row_code].name
+            plan.errors.append(RowError(row, column, f"This row is for {other}, but the file is uploaded for "
+                                                     f"{self.batch_force.name}: remove the row or upload it for "
+                                                     f"{other}"))
+            return None
+        return self.batch_force
+
+
+class _Indexes(dict):
+    """Force id -> ForceIndex, loaded the first time a row of that force is seen."""
+
+    def __missing__(self, force_id: int) -> ForceIndex:
+        self[force_id] = ForceIndex.load(force_id)
+        return self[force_id]
+
+
+def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, bool]],
+                progress: Progress | None = None) -> Plan:
+    """People to create, update and make leavers. Rows with errors are skipped and their people protected."""
+    plan = Plan("roster")
+    router = ForceRouter(batch_force, "roster")
+    force_col = "Force"
+    seen: dict[int, set[int]] = defaultdict(set)  # force id -> person ids present in the file
+    people_by_force: dict[int, dict[str, Person]] = {}
+    email_by_force: dict[int, dict[str, Person]] = {}
+    protected_staff = set(result.protected_staff_keys)
+    protected_email = set(result.protected_email_keys)
+
+    def load(force_id: int) -> None:
+        if force_id in people_by_force:
+            return
+        people = list(db.session.scalars(select(Person).where(Person.force_id == force_id)))
+        people_by_force[force_id] = {p.staff_key: p for p in sorted(people, key=lambda p: (p.active, p.id))
+                                     if p.staff_key}
+        email_by_force[force_id] = {p.email_key: p for p in people if p.email_key and p.active}
+        plan.active_before[force_id] = sum(1 for p in people if p.active)
+
+    if batch_force is not None:
+        load(batch_force.id)
+        plan.force_ids.add(batch_force.id)
+    for r in _each(result.rows, progress):
+        force = router.route(r.force_code, r.row, force_col, plan)
+        if force is None:
+            protected_staff.add(staff_key(r.staff_number) or "")
+            continue
+        load(force.id)
+        plan.force_ids.add(force.id)
+        try:
+            elearning, hydra = resolve_requirements(r.role_category, r.elearning_required, r.hydra_required, rules)
+        except UnknownRoleCategory as exc:
+            plan.errors.append(RowError(r.row, "Role category", str(exc)))
+            protected_staff.add(staff_key(r.staff_number) or "")
+            continue
+        values = {
+            "staff_number": r.staff_number.strip(), "forename": r.forename or "", "surname": r.surname or "",
+            "email": r.email, "rank": r.rank, "role": r.role, "department": r.department,
+            "role_category": r.role_category, "elearning_required": elearning, "hydra_required": hydra,
+            "exempt_until": r.exempt_until, "exemption_reason": r.exemption_reason,
+        }
+        skey = staff_key(r.staff_number)
+        too_long = _too_long(Person, {**values, "staff_key": skey, "email_key": email_key(r.email),
+                                      "name_key": name_key(r.forename, r.surname)}, _PERSON_COLUMNS, r.row)
+        if too_long is not None:
+            plan.errors.append(too_long)
+            protected_staff.add(skey or "")
+            protected_email.add(email_key(r.email) or "")
+            continue
+        person = people_by_force[force.id].get(skey)
+        if person is None:
+            values.update(force_id=force.id, staff_key=skey, email_key=email_key(r.email),
+                          name_key=name_key(r.forename, r.surname), active=True, left_on=None)
+            plan.creates.append(values)
+            continue
+        seen[force.id].add(person.id)
+        changed = {k: v for k, v in values.items() if getattr(person, k) != v}
+        if not person.active:
+            changed.update(active=True, left_on=None)
+        if changed:
+            if "email" in changed:
+                changed["email_key"] = email_key(changed["email"])
+            if "forename" in changed or "surname" in changed:
+                changed["name_key"] = name_key(values["forename"], values["surname"])
+            if "staff_number" in changed:
+                changed["staff_key"] = skey
+            plan.updates.append((person, changed))
+    for force_id in plan.force_ids:
+        for skey, person in people_by_force[force_id].items():
+            if not person.active or person.id in seen[force_id]:
+                continue
+            # A person whose row had an error is not made a leaver.
+            if skey in protected_staff or (person.email_key and person.email_key in protected_email):
+                continue
+            plan.leavers.append(person)
+    plan.counts.update(people_added=len(plan.creates), people_updated=len(plan.updates), leavers=len(plan.leavers))
+    return plan
+
+
+def leaver_share_too_high(plan: Plan) -> tuple[int, int] | None:
+    """(leavers, active before) for the first force where the roster would make over half its people leavers."""
+    by_force: dict[int, int] = defaultdict(int)
+    for person in plan.leavers:
+        by_force[person.force_id] += 1
+    for force_id, n in by_force.items():
+        before = plan.active_before.get(force_id, 0)
+        if before and n * 2 > before:
+            return n, before
+    return None
+
+
+def _existing_completions(force_ids: set[int]) -> set[tuple[int, str]]:
+    rows = db.session.execute(
+        select(LearningRecord.person_id, LearningRecord.requirement_code)
+        .where(LearningRecord.force_id.in_(force_ids), LearningRecord.completed.is_(True),
+               LearningRecord.person_id.is_not(None))
+        .distinct()
+    )
+    return {(pid, code) for pid, code in rows}
+
+
+def _identity_too_long(model, r, identity: str, columns) -> RowError | None:
+    return _too_long(model, {"staff_number": r.staff_number, "email": r.email, "first_name": r.first_name,
+                             "last_name": r.last_name, "identity_key": identity}, columns, r.row)
+
+
+def _matched_rows(plan: Plan, result, batch_force: Force | None, force_column: str, progress: Progress | None,
+                  too_long_of: Callable):
+    """Each valid row routed to its force, checked against column sizes and matched to a person there.
+
+    Yields (row, force, identity key, person id or None, match method); counts matched and unmatched in the plan.
+    """
+    router = ForceRouter(batch_force, plan.kind)
+    indexes = _Indexes()
+    if batch_force is not None:
+        plan.force_ids.add(batch_force.id)
+    matched = unmatched = 0
+    for r in _each(result.rows, progress):
+        force = router.route(r.force_code, r.row, force_column, plan)
+        if force is None:
+            continue
+        plan.force_ids.add(force.id)
+        identity = identity_key(r.staff_number, r.email, r.first_name, r.last_name)
+        too_long = too_long_of(r, identity)
+        if too_long is not None:
+            plan.errors.append(too_long)
+            continue
+        person_id, method = indexes[force.id].match(r.staff_number, r.email, r.first_name, r.last_name)
+        if person_id is None:
+            unmatched += 1
+        else:
+            matched += 1
+        yield r, force, identity, person_id, method
+    plan.counts.update(matched=matched, unmatched=unmatched)
+
+
+def _record_base(batch_id, force: Force, person_id, method, r, identity: str) -> dict:
+    return {
+        "batch_id": batch_id, "force_id": force.id, "person_id": person_id,
+        "match_method": method if person_id is not None else None, "dismissed": method == "dismissed",
+        "source_row": r.row, "staff_number": r.staff_number, "email": r.email, "first_name": r.first_name,
+        "last_name": r.last_name, "identity_key": identity,
+    }
+
+
+def plan_learning(result, batch_force: Force | None, batch_id: int | None,
+                  progress: Progress | None = None) -> Plan:
+    """College Learn records to store, each matched to a person of its force or left unmatched."""
+    plan = Plan("college-learn")
+    done_pairs: set[tuple[int, str]] | None = None
+    new_pairs: set[tuple[int, str]] = set()
+
+    def too_long_of(r, identity):
+        return _identity_too_long(LearningRecord, r, identity, _RECORD_COLUMNS)
+
+    for r, force, identity, person_id, method in _matched_rows(plan, result, batch_force, "Organisation", progress,
+                                                               too_long_of):
+        if person_id is not None and r.completed:
+            if done_pairs is None:
+                done_pairs = _existing_completions(plan.force_ids | {force.id})
+            if (person_id, r.requirement) not in done_pairs:
+                new_pairs.add((person_id, r.requirement))
+        plan.records.append({
+            **_record_base(batch_id, force, person_id, method, r, identity),
+            "requirement_code": r.requirement, "status": r.status[:60], "completed": r.completed,
+            "completed_on": r.completed_on,
+        })
+    plan.counts.update(new_completions=len(new_pairs))
+    return plan
+
+
+def plan_hydra(result, batch_force: Force | None, batch_id: int | None, progress: Progress | None = None) -> Plan:
+    """Hydra sessions and delegate lines, each delegate credited to their own force."""
+    plan = Plan("hydra")
+    attended_before: set[int] | None = None
+    newly: set[int] = set()
+
+    def too_long_of(r, identity):
+        return _identity_too_long(HydraAttendance, r, identity, _HYDRA_COLUMNS) or _too_long(
+            HydraSession, {"reference": r.session_reference, "venue": r.venue, "facilitator": r.facilitator},
+            _SESSION_COLUMNS, r.row)
+
+    for r, force, identity, person_id, method in _matched_rows(plan, result, batch_force, "Force", progress,
+                                                               too_long_of):
+        if person_id is not None and r.attended:
+            if attended_before is None:
+                attended_before = set(db.session.scalars(
+                    select(HydraAttendance.person_id).where(
+                        HydraAttendance.attended.is_(True), HydraAttendance.person_id.is_not(None)
+                    ).distinct()
+                ))
+            if person_id not in attended_before:
+                newly.add(person_id)
+        key = (r.session_date, r.session_reference or "", r.venue or "", r.facilitator or "")
+        plan.sessions.setdefault(key, []).append({
+            **_record_base(batch_id, force, person_id, method, r, identity),
+            "session_date": r.session_date, "attendance": r.attendance[:60], "attended": r.attended,
+        })
+    plan.counts.update(new_completions=len(newly), sessions=len(plan.sessions))
+    return plan

@@ -1,0 +1,343 @@
+"""Import batches: read a file, preview what it would change, commit it in one transaction, roll it back.
+
+The flow for every kind: guard and read the file (importers, no database) -> plan the changes (import_plan)
+-> refuse, preview or apply (import_apply). The boundary (view, CLI, API) commits or rolls back the session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+
+import importers
+from importers import FileRefused, RowError
+from lms import policy
+from lms.audit import service as audit
+from lms.core.clock import today
+from lms.core.errors import ServiceError
+from lms.extensions import db
+from lms.forces.reference import module_aliases, role_rules
+from lms.imports import apply as import_apply
+from lms.imports import plan as import_plan
+from lms.imports.storage import clean_filename, store_file, stored_file
+from lms.models import KINDS, Force, ImportBatch, User, utcnow
+from lms.reports.figures import refresh_snapshots
+
+
+class ImportRefused(ServiceError):
+    """A request that cannot start: unknown kind or force, or not allowed. `status` is the HTTP status."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message, status=status)
+
+
+@dataclass
+class Outcome:
+    batch: ImportBatch | None
+    summary: dict
+
+    @property
+    def refused(self) -> bool:
+        return self.summary["status"] == "refused"
+
+
+def resolve_force(force_code: str) -> Force | None:
+    """The force of a batch, or None for 'all'."""
+    if force_code.strip().lower() == "all":
+        return None
+    force = db.session.scalar(select(Force).where(Force.code == force_code.strip().lower()))
+    if force is None:
+        raise ImportRefused(f"No force with code '{force_code}'. Use a data.police.uk force id like 'kent', or 'all'.",
+                           404)
+    return force
+
+
+def check_request(kind: str, force_code: str, user: User | None) -> Force | None:
+    """Validate kind, force and permission; return the batch's force (None for 'all')."""
+    if kind not in KINDS:
+        raise ImportRefused(f"Kind must be one of {', '.join(KINDS)}, not '{kind}'")
+    force = resolve_force(force_code)
+    if user is not None:
+        if force is not None and not policy.sees_force(user, force):
+            raise ImportRefused(f"No force with code '{force_code}'", 404)
+        if not policy.can_upload(user, kind, force):
+            raise ImportRefused("You are not allowed to upload this kind of file for this force", 403)
+    return force
+
+
+def _base_summary(batch_id, kind, force, filename, sha, duplicate_of) -> dict:
+    return {
+        "id": batch_id, "kind": kind, "force": force.code if force else "all", "status": "preview",
+        "filename": filename, "sha256": sha, "duplicate_of": duplicate_of,
+        "rows": 0, "accepted": 0, "skipped_other_courses": 0, "matched": 0, "unmatched": 0,
+        "new_completions": 0, "people_added": 0, "people_updated": 0, "leavers": 0,
+        "errors": [], "warnings": [],
+    }
+
+
+def _duplicate_of(sha: str, kind: str, force: Force | None) -> int | None:
+    same_force = ImportBatch.force_id == force.id if force else ImportBatch.force_id.is_(None)
+    return db.session.scalar(
+        select(ImportBatch.id)
+        .where(ImportBatch.sha256 == sha, ImportBatch.kind == kind, ImportBatch.status == "committed", same_force)
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    )
+
+
+def _lock_forces(force: Force | None, also: set[str] | frozenset[str] = frozenset()) -> None:
+    """Serialise imports for the same force: a row lock on PostgreSQL, the write lock on SQLite.
+
+    `also` names other forces the file writes to (Hydra delegates are credited to their own force); rows are
+    locked in id order so two imports never wait on each other crosswise.
+    """
+    q = update(Force).values(officer_fte=Force.officer_fte)
+    if force is not None:
+        codes = {force.code, *also}
+        ids = sorted(db.session.scalars(select(Force.id).where(Force.code.in_(codes))))
+        for force_id in ids:
+            db.session.execute(q.where(Force.id == force_id))
+        return
+    db.session.execute(q)
+
+
+def _read(kind: str, data: bytes, filename: str, progress: Callable[[int, int], None] | None):
+    return importers.read_file(kind, data, filename, today=today(), module_aliases=module_aliases(),
+                               progress=progress)
+
+
+def _plan(kind: str, result, force: Force | None, batch_id: int | None, progress=None) -> import_plan.Plan:
+    if kind == "roster":
+        return import_plan.plan_roster(result, force, role_rules(), progress)
+    if kind == "college-learn":
+        return import_plan.plan_learning(result, force, batch_id, progress)
+    return import_plan.plan_hydra(result, force, batch_id, progress)
+
+
+class _TwoPhases:
+    """One progress bar for reading then matching: reading fills the first half, matching the second."""
+
+    def __init__(self, report: Callable[[int, int], None] | None):
+        self.report = report
+        self.rows = 0
+
+    def read(self, done: int, total: int) -> None:
+        self.rows = total
+        if self.report:
+            self.report(done, 2 * total)
+
+    def match(self, done: int, total: int) -> None:
+        rows = self.rows or total
+        if self.report:
+            self.report(rows + (done * rows) // max(total, 1), 2 * rows)
+
+
+def progress_message(done: int, total: int) -> str:
+    """What the progress page says for a (done, total) reported by run_import."""
+    if not total:
+        return "Opening the file"
+    rows = total // 2
+    if done <= rows:
+        return f"Read {done:,} of {rows:,} rows"
+    return f"Read {rows:,} rows; matched {done - rows:,} of {rows:,}"
+
+
+def _fill(summary: dict, result, plan: import_plan.Plan) -> None:
+    errors = sorted([*result.errors, *plan.errors], key=lambda e: (e.row, e.column or ""))
+    error_rows = {e.row for e in errors}
+    summary.update(plan.counts)
+    summary.pop("sessions", None)
+    summary["rows"] = result.data_rows
+    summary["accepted"] = max(result.data_rows - len(error_rows), 0)
+    summary["skipped_other_courses"] = result.skipped_other_courses
+    summary["errors"] = [e.as_dict() for e in errors]
+    file_warnings = [w for w in summary["warnings"] if w.get("row") is None]
+    summary["warnings"] = file_warnings + [
+        w.as_dict() for w in sorted([*result.warnings, *plan.warnings], key=lambda e: e.row)
+    ]
+    if plan.kind == "hydra":
+        summary["sessions"] = plan.counts.get("sessions", 0)
+
+
+def _refuse(summary: dict, message: str, details: list[str] | None = None) -> None:
+    summary["status"] = "refused"
+    summary["errors"] = [{"row": None, "column": None, "message": message}] + [
+        {"row": None, "column": None, "message": d} for d in (details or [])
+    ] + [e for e in summary["errors"] if e.get("row") is not None]
+    summary["message"] = message
+
+
+def run_import(kind: str, data: bytes, filename: str, force_code: str, user: User | None, *,
+               mode: str = "commit", strict: bool = False, confirm_leavers: bool = False,
+               progress: Callable[[int, int], None] | None = None, batch: ImportBatch | None = None) -> Outcome:
+    """Run one upload. mode: "commit" (apply now), "preview" (store the batch to commit later), "dry_run" (store
+    nothing). A refused file changes nothing; its batch row is kept (status "refused") for the audit trail, except
+    in a dry run. Flushes only: the caller commits on success and must commit the refused batch row too.
+    """
+    force = check_request(kind, force_code, user)
+    filename = clean_filename(filename)
+    sha = hashlib.sha256(data).hexdigest()
+    duplicate_of = _duplicate_of(sha, kind, force)
+    summary = _base_summary(None, kind, force, filename, sha, duplicate_of)
+    if duplicate_of:
+        summary["warnings"].append({"row": None, "column": None,
+                                    "message": f"This file was already uploaded as batch {duplicate_of}"})
+    try:
+        if not data:
+            raise FileRefused("The file is empty: export it again from the source system and upload that file")
+        phases = _TwoPhases(progress)
+        result = _read(kind, data, filename, phases.read if progress else None)
+    except FileRefused as exc:
+        _refuse(summary, exc.message, exc.details)
+        return _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch)
+
+    if mode == "commit":
+        _lock_forces(force, {r.force_code for r in result.rows if getattr(r, "force_code", None)})
+    target = batch
+    if target is None and mode != "dry_run":
+        target = ImportBatch(kind=kind, force_id=force.id if force else None, filename=filename[:255], sha256=sha,
+                             size_bytes=len(data), uploaded_by_id=user.id if user else None,
+                             duplicate_of_id=duplicate_of, status="processing",
+                             options={"strict": strict, "confirm_leavers": confirm_leavers})
+        db.session.add(target)
+        db.session.flush()
+    plan = _plan(kind, result, force, target.id if target else None, phases.match if progress else None)
+    _fill(summary, result, plan)
+    summary["id"] = target.id if target else None
+
+    too_many = import_plan.leaver_share_too_high(plan) if kind == "roster" else None
+    if strict and summary["errors"]:
+        _refuse(summary, f"The file has {len(summary['errors'])} row errors and --strict was asked for: "
+                         "nothing was imported. Fix the rows listed and upload it again.")
+    elif too_many and not confirm_leavers and mode == "commit":
+        n, before = too_many
+        _refuse(summary, f"This roster would make {n} of {before} active people leavers (more than half). "
+                         "Check it is the full roster; to go ahead, confirm the leavers "
+                         "(--confirm-leavers, or tick the confirmation on the preview page).")
+    if summary["status"] == "refused":
+        if mode == "dry_run":
+            return Outcome(None, summary)
+        # Undo the lock and the processing row: a refused file changes nothing.
+        db.session.rollback()
+        if batch is not None and batch.status == "preview":
+            summary["id"] = batch.id
+            return Outcome(batch, summary)  # a preview stays a preview: the lead can confirm or cancel
+        if batch is not None:
+            return _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch)
+        return _finish_refused(summary, kind, force, filename, sha, data, user, mode, None)
+    if too_many:
+        summary["leavers_need_confirmation"] = True
+
+    if mode == "dry_run":
+        return Outcome(None, summary)
+    if target.stored_name is None:
+        target.stored_name = store_file(data)
+    if mode == "preview":
+        target.status = "preview"
+        target.summary = summary
+        audit.record("import.previewed", user, force_id=target.force_id, target=f"batch {target.id}", kind=kind,
+                     filename=filename)
+        db.session.flush()
+        return Outcome(target, summary)
+
+    import_apply.apply(target, plan)
+    summary["status"] = "committed"
+    target.status = "committed"
+    target.committed_at = utcnow()
+    target.summary = summary
+    refresh_snapshots(force_ids=sorted(plan.force_ids) or None)
+    audit.record("import.committed", user, force_id=target.force_id, target=f"batch {target.id}", kind=kind,
+                 filename=filename, rows=summary["rows"], errors=len(summary["errors"]))
+    db.session.flush()
+    return Outcome(target, summary)
+
+
+def _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch) -> Outcome:
+    if mode == "dry_run":
+        return Outcome(None, summary)
+    target = batch or ImportBatch(kind=kind, force_id=force.id if force else None, filename=filename[:255],
+                                  sha256=sha, size_bytes=len(data), uploaded_by_id=user.id if user else None)
+    target.status = "refused"
+    if batch is None:
+        db.session.add(target)
+    db.session.flush()
+    summary["id"] = target.id
+    target.summary = summary
+    audit.record("import.refused", user, force_id=target.force_id, target=f"batch {target.id}", kind=kind,
+                 filename=filename, reason=summary.get("message"))
+    db.session.flush()
+    return Outcome(target, summary)
+
+
+def commit_preview(batch: ImportBatch, user: User | None, *, confirm_leavers: bool = False) -> Outcome:
+    """Commit a previewed batch: the stored file is read and planned again against today's data, then applied."""
+    if batch.status != "preview":
+        raise ImportRefused(f"Batch {batch.id} is {batch.status.replace('_', ' ')}, not waiting to be committed", 409)
+    force_code = batch.force.code if batch.force else "all"
+    return run_import(batch.kind, stored_file(batch), batch.filename, force_code, user, mode="commit",
+                      strict=bool(batch.options.get("strict")), confirm_leavers=confirm_leavers, batch=batch)
+
+
+def cancel_preview(batch: ImportBatch, user: User | None) -> None:
+    """Discard a previewed batch: nothing was applied; the stored file is deleted."""
+    if batch.status != "preview":
+        raise ImportRefused(f"Batch {batch.id} is {batch.status.replace('_', ' ')}, not waiting to be committed", 409)
+    batch.status = "cancelled"
+    if batch.stored_name:
+        (Path(current_app.config["UPLOAD_DIR"]) / batch.stored_name).unlink(missing_ok=True)
+        batch.stored_name = None
+    audit.record("import.cancelled", user, force_id=batch.force_id, target=f"batch {batch.id}")
+    db.session.flush()
+
+
+def rollback(batch: ImportBatch, user: User | None) -> dict:
+    """Undo a committed batch so every figure returns to what it was. Flushes."""
+    if batch.status != "committed":
+        raise ImportRefused(f"Batch {batch.id} is {batch.status.replace('_', ' ')}: only committed batches can be "
+                           "rolled back", 409)
+    _lock_forces(batch.force)
+    force_ids = import_apply.undo(batch)
+    batch.status = "rolled_back"
+    batch.rolled_back_at = utcnow()
+    batch.rolled_back_by_id = user.id if user else None
+    summary = dict(batch.summary or {})
+    summary["status"] = "rolled_back"
+    batch.summary = summary
+    refresh_snapshots(force_ids=sorted(force_ids) or None)
+    audit.record("import.rolled_back", user, force_id=batch.force_id, target=f"batch {batch.id}", kind=batch.kind)
+    db.session.flush()
+    return summary
+
+
+def get_batch(batch_id: int, user: User | None) -> ImportBatch:
+    """A batch the user may manage, or ImportRefused 404."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or (user is not None and not policy.can_manage_batch(user, batch)):
+        raise ImportRefused(f"No import batch {batch_id}", 404)
+    return batch
+
+
+def summary_of(batch: ImportBatch) -> dict:
+    """The CONTRACT's import summary for a stored batch."""
+    summary = dict(batch.summary or {})
+    summary.setdefault("id", batch.id)
+    summary["status"] = "preview" if batch.status == "processing" else batch.status
+    return summary
+
+
+def errors_of(summary: dict) -> list[RowError]:
+    return [RowError(e.get("row") or 0, e.get("column"), e["message"]) for e in summary.get("errors", [])]
+
+
+def upload_choices(user: User) -> list[tuple[str, str]]:
+    """(code, name) of the forces this user may upload for, with "all" first when they may route rows by force."""
+    forces = list(db.session.scalars(select(Force).order_by(Force.name)))
+    choices = [(f.code, f.name) for f in policy.upload_forces(user, forces)]
+    if policy.can_upload(user, "hydra", None):
+        choices.insert(0, ("all", "All forces (each row's Force column decides)"))
+    return choices

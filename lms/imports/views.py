@@ -1,0 +1,240 @@
+"""Uploads: choose a file, preview, commit or cancel, history, rollback, the unmatched queue, templates."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from lms import policy
+from lms.core.forms import ConfirmForm
+from lms.core.transaction import committing
+from lms.forces import service as forces
+from lms.forces.service import ForceError
+from lms.imports import background, batches
+from lms.imports import unmatched as unmatched_queue
+from lms.imports.forms import UploadForm
+from lms.imports.service import (
+    ImportRefused,
+    cancel_preview,
+    commit_preview,
+    get_batch,
+    progress_message,
+    rollback,
+    summary_of,
+    upload_choices,
+)
+from lms.imports.storage import template_file
+from lms.models import Force, ImportBatch
+
+bp = Blueprint("imports", __name__)
+
+MAX_ERRORS_SHOWN = 500
+
+# Which part of the help explains the fix for an error in a column.
+HELP_ANCHORS = {
+    "date completed": "dates", "session date": "dates", "exempt until": "dates", "role category": "relevance",
+    "e-learning required": "relevance", "hydra required": "relevance", "force": "force", "organisation": "force",
+    "staff number": "duplicates",
+}
+
+
+def _help_link(error: dict, kind: str) -> str:
+    anchor = HELP_ANCHORS.get((error.get("column") or "").strip().lower(), kind)
+    return url_for("help.index") + "#" + anchor
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _batch_or_404(batch_id: int) -> ImportBatch:
+    try:
+        return get_batch(batch_id, _user())
+    except ImportRefused:
+        abort(404)
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@policy.role_required(policy.ADMIN, policy.FORCE_LEAD, policy.REGIONAL)
+def upload():
+    """Choose the kind of file, the force and the file; the preview follows."""
+    form = UploadForm()
+    form.force.choices = upload_choices(_user())
+    if request.method == "GET":
+        if current_user.role == policy.REGIONAL:
+            form.kind.data = "hydra"
+        if current_user.force:
+            form.force.data = current_user.force.code
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        try:
+            with committing():
+                batch = background.start_preview(form.kind.data, upload_file.read(), upload_file.filename,
+                                                 form.force.data, _user())
+        except ImportRefused as exc:
+            form.file.errors.append(exc.message)
+        else:
+            background.run_pending(batch)
+            return redirect(url_for("imports.batch", batch_id=batch.id))
+    status = 400 if form.errors else 200
+    return render_template("imports/upload.html", form=form), status
+
+
+@bp.route("/imports/<int:batch_id>")
+@policy.signed_in
+def batch(batch_id: int):
+    """A batch: its progress while processing, its preview, or what it did."""
+    item = _batch_or_404(batch_id)
+    if item.status == "processing":
+        return render_template("imports/processing.html", batch=item,
+                               message=progress_message(item.progress_rows or 0, item.progress_total or 0))
+    summary = summary_of(item)
+    row_errors = [{**e, "help": _help_link(e, item.kind)}
+                  for e in summary.get("errors", []) if e.get("row") is not None]
+    file_errors = [{"text": e["message"], "href": url_for("help.index") + "#" + item.kind}
+                   for e in summary.get("errors", []) if e.get("row") is None]
+    return render_template("imports/batch.html", batch=item, summary=summary, form=ConfirmForm(),
+                           row_errors=row_errors[:MAX_ERRORS_SHOWN], file_errors=file_errors,
+                           more_errors=max(len(row_errors) - MAX_ERRORS_SHOWN, 0))
+
+
+@bp.route("/imports/<int:batch_id>/progress")
+@policy.signed_in
+def progress(batch_id: int):
+    """Rows read so far, for the progress bar."""
+    item = _batch_or_404(batch_id)
+    ready = item.status != "processing"
+    total = item.progress_total or 0
+    done = item.progress_rows or 0
+    message = "Ready" if ready else progress_message(done, total)
+    return jsonify({"status": item.status, "done": done, "total": total, "ready": ready, "message": message,
+                    "url": url_for("imports.batch", batch_id=item.id)})
+
+
+@bp.post("/imports/<int:batch_id>/commit")
+@policy.signed_in
+def commit(batch_id: int):
+    """Commit a previewed batch in one transaction."""
+    item = _batch_or_404(batch_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        with committing():
+            outcome = commit_preview(item, _user(), confirm_leavers=request.form.get("confirm_leavers") == "yes")
+    except ImportRefused as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    if outcome.refused:
+        flash(outcome.summary.get("message", "The file was refused"), "error")
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    flash(f"Batch {batch_id} committed: {outcome.summary['new_completions']} new completions, "
+          f"{outcome.summary['people_added']} people added, {outcome.summary['leavers']} leavers", "success")
+    return redirect(url_for("imports.batch", batch_id=batch_id))
+
+
+@bp.post("/imports/<int:batch_id>/cancel")
+@policy.signed_in
+def cancel(batch_id: int):
+    """Discard a preview: nothing was applied."""
+    item = _batch_or_404(batch_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        with committing():
+            cancel_preview(item, _user())
+    except ImportRefused as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    flash(f"Batch {batch_id} cancelled: nothing was imported", "success")
+    return redirect(url_for("imports.upload"))
+
+
+@bp.route("/imports/<int:batch_id>/rollback", methods=["GET", "POST"])
+@policy.signed_in
+def rollback_batch(batch_id: int):
+    """Ask, then undo a committed batch."""
+    item = _batch_or_404(batch_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            with committing():
+                rollback(item, _user())
+        except ImportRefused as exc:
+            flash(exc.message, "error")
+            return redirect(url_for("imports.batch", batch_id=batch_id))
+        flash(f"Batch {batch_id} rolled back: the figures are as they were before it", "success")
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    return render_template("imports/rollback.html", batch=item, summary=summary_of(item), form=form)
+
+
+@bp.route("/forces/<code>/imports")
+@policy.signed_in
+def history(code: str):
+    """Every batch uploaded for a force, newest first: for its own leads and admins, who can act on them."""
+    force = _visible_force(code)
+    if not policy.sees_people(_user(), force):
+        abort(403)
+    return render_template("imports/history.html", force=force, batches=batches.force_history(force))
+
+
+@bp.route("/imports")
+@policy.role_required(policy.ADMIN, policy.FORCE_LEAD, policy.REGIONAL)
+def my_uploads():
+    """The files this user uploaded, newest first."""
+    return render_template("imports/history.html", force=None, batches=batches.uploads_by(_user()))
+
+
+def _visible_force(code: str) -> Force:
+    try:
+        force = forces.get_force(code)
+    except ForceError:
+        abort(404)
+    if not policy.sees_force(_user(), force):
+        abort(404)
+    return force
+
+
+@bp.route("/unmatched")
+@policy.role_required(policy.ADMIN, policy.FORCE_LEAD)
+def unmatched_home():
+    """A force lead's own queue; admins choose a force from those with records waiting."""
+    if current_user.force:
+        return redirect(url_for("imports.unmatched", code=current_user.force.code))
+    return render_template("imports/unmatched_forces.html", forces=unmatched_queue.forces_waiting())
+
+
+@bp.route("/forces/<code>/unmatched", methods=["GET", "POST"])
+@policy.signed_in
+def unmatched(code: str):
+    """Records no rule could match: confirm a likely person, or dismiss."""
+    force = _visible_force(code)
+    if not policy.sees_people(_user(), force):
+        abort(403)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        key = request.form.get("identity_key", "")
+        choice = request.form.get("person_id", "")
+        try:
+            with committing():
+                message = unmatched_queue.decide(force, key, choice, _user())
+        except unmatched_queue.DecisionError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(message, "success")
+        return redirect(url_for("imports.unmatched", code=code))
+    learners, total = unmatched_queue.waiting(force)
+    return render_template("imports/unmatched.html", force=force, learners=learners, total=total, form=form)
+
+
+@bp.route("/templates/<kind>.xlsx")
+def template(kind: str):
+    """A blank spreadsheet with the canonical headers for a kind of file."""
+    data = template_file(kind)
+    if data is None:
+        abort(404)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{kind}-template.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

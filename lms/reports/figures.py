@@ -1,0 +1,349 @@
+"""Figures for the league table and force pages, computed set-based in a few queries, and the daily snapshots.
+
+`compute_figures` works out every force's figures at once; `unmatched_counts`, `record_counts`, `last_uploads`
+and `forces_with_roster` add what the pages and emails show beside them; `league_table` ranks the lot (CONTRACT.md's
+object). `refresh_snapshots` stores today's figures per force, so today's table is read rather than recomputed.
+`lms.compliance.rules` is the oracle: tests check these queries against it on generated data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import and_, case, func, or_, select
+
+from lms.compliance.rules import MODULES, percent, rank_forces
+from lms.core.clock import local_date, today
+from lms.extensions import db
+from lms.models import (
+    BatchForce,
+    Force,
+    ForceSnapshot,
+    HydraAttendance,
+    ImportBatch,
+    LearningRecord,
+    Person,
+    Region,
+    utcnow,
+)
+
+UPLOAD_KINDS = ("roster", "college-learn", "hydra")
+
+
+
+
+
+
+def _counts(relevant: int, complete: int) -> dict:
+    return {"relevant": int(relevant), "complete": int(complete), "percent": percent(int(complete), int(relevant))}
+
+
+def _progress_subqueries(as_of: date, force_ids: list[int] | None):
+    """Per-person progress on ``as_of``: a 0/1 flag per module completed (m) and Hydra attended (h), as subqueries.
+
+    One row per person with any completion; the flags are max()es rather than a count(DISTINCT), which SQLite
+    would answer with a temporary B-tree per person.
+    """
+    lr = LearningRecord
+    module_cols = [
+        func.max(case((lr.requirement_code == code, 1), else_=0)).label(code.lower()) for code in MODULES
+    ]
+    modules_q = (
+        select(lr.person_id.label("person_id"), *module_cols)
+        .where(lr.completed.is_(True), lr.completed_on <= as_of, lr.person_id.is_not(None),
+               lr.requirement_code.in_(MODULES))
+        .group_by(lr.person_id)
+    )
+    ha = HydraAttendance
+    hydra_q = (
+        select(ha.person_id.label("person_id"))
+        .where(ha.attended.is_(True), ha.session_date <= as_of, ha.person_id.is_not(None))
+        .group_by(ha.person_id)
+    )
+    if force_ids is not None:
+        modules_q = modules_q.where(lr.force_id.in_(force_ids))
+        hydra_q = hydra_q.where(ha.force_id.in_(force_ids))
+    return modules_q.subquery("m"), hydra_q.subquery("h")
+
+
+def _done(m, h):
+    """(e-learning done, Hydra done) conditions over the joined progress subqueries."""
+    modules_done = sum((getattr(m.c, code.lower()) for code in MODULES[1:]), getattr(m.c, MODULES[0].lower()))
+    return modules_done == len(MODULES), h.c.person_id.is_not(None)
+
+
+def _total(cond):
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def _in_population(as_of: date):
+    p = Person
+    return and_(p.active.is_(True), or_(p.exempt_until.is_(None), p.exempt_until < as_of))
+
+
+def _exempt(as_of: date):
+    p = Person
+    return and_(p.active.is_(True), p.exempt_until.is_not(None), p.exempt_until >= as_of)
+
+
+def _figure_columns(as_of: date, m, h) -> list:
+    """The aggregate columns of the figures over any people, in the order `_figures_from_row` reads them."""
+    p = Person
+    el = p.elearning_required.is_(True)
+    hy = p.hydra_required.is_(True)
+    el_done, hy_done = _done(m, h)
+    relevant = or_(el, hy)
+    complete = and_(relevant, or_(~el, el_done), or_(~hy, hy_done))
+    in_population = _in_population(as_of)
+    return [
+        _total(and_(in_population, el)), _total(and_(in_population, el, el_done)),
+        _total(and_(in_population, hy)), _total(and_(in_population, hy, hy_done)),
+        _total(and_(in_population, relevant)), _total(and_(in_population, complete)),
+        *[_total(and_(in_population, el, getattr(m.c, code.lower()) == 1)) for code in MODULES],
+        _total(_exempt(as_of)),
+    ]
+
+
+def _figures_from_row(values) -> dict:
+    el_rel, el_comp, hy_rel, hy_comp, ov_rel, ov_comp, *rest = values
+    return {
+        "elearning": _counts(el_rel, el_comp),
+        "hydra": _counts(hy_rel, hy_comp),
+        "overall": _counts(ov_rel, ov_comp),
+        "modules": dict(zip(MODULES, (int(v) for v in rest[: len(MODULES)]), strict=True)),
+        "exempt": int(rest[len(MODULES)]),
+    }
+
+
+def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int, dict]:
+    """Compliance figures per force id as of a date: {force_id: {"elearning":…, "hydra":…, "overall":…, "modules":…}}.
+
+    Set-based, for the whole country at once: module completions per person and Hydra attendance per person
+    (subqueries), one GROUP BY force over the relevant population joined to both, and one over everyone for the
+    exempt count (which also lists every force with a roster). Filtering the population in WHERE rather than in
+    each sum keeps the per-row work small; see bench/README.md.
+    """
+    m, h = _progress_subqueries(as_of, force_ids)
+    p = Person
+    el = p.elearning_required.is_(True)
+    hy = p.hydra_required.is_(True)
+    el_done, hy_done = _done(m, h)
+    query = (
+        select(
+            p.force_id,
+            _total(el), _total(and_(el, el_done)),
+            _total(hy), _total(and_(hy, hy_done)),
+            func.count(), _total(and_(or_(~el, el_done), or_(~hy, hy_done))),
+            *[_total(and_(el, getattr(m.c, code.lower()) == 1)) for code in MODULES],
+        )
+        .select_from(p)
+        .outerjoin(m, m.c.person_id == p.id)
+        .outerjoin(h, h.c.person_id == p.id)
+        .where(_in_population(as_of), or_(el, hy))
+        .group_by(p.force_id)
+    )
+    exempt_q = select(p.force_id, _total(_exempt(as_of))).group_by(p.force_id)
+    if force_ids is not None:
+        query = query.where(p.force_id.in_(force_ids))
+        exempt_q = exempt_q.where(p.force_id.in_(force_ids))
+    out = {force_id: _empty_figures() | {"exempt": int(n)} for force_id, n in db.session.execute(exempt_q)}
+    for row in db.session.execute(query):
+        out[row[0]] = _figures_from_row([*row[1:], out.get(row[0], {}).get("exempt", 0)])
+    return out
+
+
+def _empty_figures() -> dict:
+    return {
+        "elearning": _counts(0, 0),
+        "hydra": _counts(0, 0),
+        "overall": _counts(0, 0),
+        "modules": dict.fromkeys(MODULES, 0),
+        "exempt": 0,
+    }
+
+
+def unmatched_counts(force_ids: list[int] | None = None) -> dict[int, int]:
+    """Records waiting in each force's unmatched queue (neither matched nor dismissed).
+
+    The same record in two uploads (a monthly export repeats the last one) counts once.
+    """
+    counts: dict[int, int] = {}
+    for model in (LearningRecord, HydraAttendance):
+        waiting = (
+            select(model.force_id, *distinct_record_columns(model))
+            .where(model.person_id.is_(None), model.dismissed.is_(False))
+            .distinct()
+        )
+        if force_ids is not None:
+            waiting = waiting.where(model.force_id.in_(force_ids))
+        sub = waiting.subquery()
+        for force_id, n in db.session.execute(select(sub.c.force_id, func.count()).group_by(sub.c.force_id)):
+            counts[force_id] = counts.get(force_id, 0) + int(n)
+    return counts
+
+
+def distinct_record_columns(model) -> tuple:
+    """The columns that make two stored records the same record (repeated across uploads)."""
+    if model is LearningRecord:
+        return (model.identity_key, model.requirement_code, model.status, model.completed_on)
+    return (model.identity_key, model.session_date, model.attendance)
+
+
+def record_counts(force_ids: list[int] | None = None) -> dict[int, int]:
+    """Every College Learn record and Hydra attendance held for each force: matched, unmatched or dismissed.
+
+    The denominator of the unmatched share; counted from the (force_id, person_id) indexes alone.
+    """
+    counts: dict[int, int] = {}
+    for model in (LearningRecord, HydraAttendance):
+        q = select(model.force_id, func.count()).group_by(model.force_id)
+        if force_ids is not None:
+            q = q.where(model.force_id.in_(force_ids))
+        for force_id, n in db.session.execute(q):
+            counts[force_id] = counts.get(force_id, 0) + int(n)
+    return counts
+
+
+def last_uploads(force_ids: list[int] | None = None) -> dict[int, dict[str, str | None]]:
+    """The date of each force's last committed upload of each kind."""
+    q = (
+        select(BatchForce.force_id, ImportBatch.kind, func.max(ImportBatch.committed_at))
+        .join(ImportBatch, ImportBatch.id == BatchForce.batch_id)
+        .where(ImportBatch.status == "committed")
+        .group_by(BatchForce.force_id, ImportBatch.kind)
+    )
+    if force_ids is not None:
+        q = q.where(BatchForce.force_id.in_(force_ids))
+    out: dict[int, dict[str, str | None]] = {}
+    for force_id, kind, moment in db.session.execute(q):
+        out.setdefault(force_id, dict.fromkeys(UPLOAD_KINDS))[kind] = local_date(moment)
+    return out
+
+
+def forces_with_roster(force_ids: list[int] | None = None) -> set[int]:
+    """Forces that have had a roster: anyone on it, active or leaver."""
+    q = select(Person.force_id).distinct()
+    if force_ids is not None:
+        q = q.where(Person.force_id.in_(force_ids))
+    return set(db.session.scalars(q))
+
+
+def _force_rows(force_ids: list[int] | None = None) -> list[tuple[Force, str]]:
+    q = select(Force, Region.name).join(Region, Region.id == Force.region_id).order_by(Force.name)
+    if force_ids is not None:
+        q = q.where(Force.id.in_(force_ids))
+    return [(f, r) for f, r in db.session.execute(q)]
+
+
+def _entries(as_of: date, force_ids: list[int] | None = None) -> list[dict]:
+    figures = compute_figures(as_of, force_ids)
+    unmatched = unmatched_counts(force_ids)
+    records = record_counts(force_ids)
+    uploads = last_uploads(force_ids)
+    rostered = forces_with_roster(force_ids)
+    entries = []
+    for force, region in _force_rows(force_ids):
+        fig = figures.get(force.id) or _empty_figures()
+        entries.append(
+            {
+                "code": force.code,
+                "name": force.name,
+                "region": region,
+                "rank": None,
+                "elearning": fig["elearning"],
+                "hydra": fig["hydra"],
+                "overall": fig["overall"],
+                "modules": fig["modules"],
+                "unmatched_records": unmatched.get(force.id, 0),
+                "records": records.get(force.id, 0),
+                "last_upload": uploads.get(force.id, dict.fromkeys(UPLOAD_KINDS)),
+                "has_roster": force.id in rostered,
+                "exempt": fig["exempt"],
+            }
+        )
+    return entries
+
+
+PUBLIC_KEYS = ("code", "name", "region", "rank", "elearning", "hydra", "overall", "modules",
+               "unmatched_records", "last_upload")
+
+
+def public_entry(entry: dict) -> dict:
+    """The CONTRACT's force object: exactly its keys, percents null for unranked forces."""
+    out = {key: entry[key] for key in PUBLIC_KEYS}
+    if entry.get("rank") is None:
+        out = {**out, **{k: {**entry[k], "percent": None} for k in ("elearning", "hydra", "overall")}}
+    return out
+
+
+def league_table(as_of: date | None = None, *, use_snapshots: bool = True) -> dict:
+    """The national league table (CONTRACT.md's object), in rank order, unranked forces last.
+
+    For today, fresh snapshots (refreshed after every commit and rollback) answer without recomputing.
+    """
+    as_of = as_of or today()
+    entries = _snapshot_entries(as_of) if use_snapshots else None
+    if entries is None:
+        entries = _entries(as_of)
+    ranked = rank_forces(entries)
+    return {
+        "as_of": as_of.isoformat(),
+        "deadline": current_app.config["DEADLINE"].isoformat(),
+        "forces": [public_entry(e) for e in ranked],
+    }
+
+
+def league_entries(as_of: date | None = None) -> list[dict]:
+    """Ranked entries with the internal fields too (has_roster, exempt), for pages and emails."""
+    as_of = as_of or today()
+    entries = _snapshot_entries(as_of) or _entries(as_of)
+    return rank_forces(entries)
+
+
+def force_entry(force: Force, as_of: date | None = None) -> dict:
+    """One force's object as in the league table, with its national rank."""
+    table = league_table(as_of)
+    for entry in table["forces"]:
+        if entry["code"] == force.code:
+            return entry
+    raise LookupError(force.code)
+
+
+def _snapshot_entries(as_of: date) -> list[dict] | None:
+    if as_of != today():
+        return None
+    rows = list(db.session.scalars(select(ForceSnapshot).where(ForceSnapshot.as_of == as_of)))
+    forces = db.session.scalar(select(func.count()).select_from(Force))
+    if len(rows) != forces or any(not r.figures.get("fresh", False) for r in rows):
+        return None
+    return [r.figures["entry"] for r in rows]
+
+
+def refresh_snapshots(as_of: date | None = None, force_ids: list[int] | None = None) -> int:
+    """Store today's figures per force (one row per force per day, updated in place). Flushes."""
+    as_of = as_of or today()
+    entries = {e["code"]: e for e in _entries(as_of, force_ids)}
+    forces = {f.code: f for f, _ in _force_rows(force_ids)}
+    existing = {
+        s.force_id: s
+        for s in db.session.scalars(select(ForceSnapshot).where(ForceSnapshot.as_of == as_of))
+    }
+    for code, entry in entries.items():
+        force = forces[code]
+        snap = existing.get(force.id)
+        figures = {"fresh": True, "entry": entry}
+        if snap is None:
+            db.session.add(ForceSnapshot(force_id=force.id, as_of=as_of, figures=figures))
+        else:
+            snap.figures = figures
+            snap.taken_at = utcnow()
+    db.session.flush()
+    return len(entries)
+
+
+def visible_force_codes(user) -> set[str]:
+    """Codes of the forces whose pages this user may open."""
+    from lms import policy
+
+    return {f.code for f, _ in _force_rows() if policy.sees_force(user, f)}

@@ -1,0 +1,378 @@
+"""Person-level views of compliance: who still has to do what, and why. Force leads and admins only.
+
+People are loaded as light read-only rows (`PersonRow`), not ORM objects: a force like the Met has tens of
+thousands of people, and the people page filters, counts and pages them in SQL, computing statuses with
+`lms.compliance.rules.person_status` only for the rows it shows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func, not_, or_, select
+
+from importers.identity import name_key, staff_key
+from lms.compliance.rules import PersonFacts, PersonStatus, person_status
+from lms.extensions import db
+from lms.models import Force, HydraAttendance, ImportBatch, LearningRecord, Person
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """A person as the people pages, exports and reminders read them (no ORM object: cheap by the ten thousand)."""
+
+    id: int
+    force_id: int
+    staff_number: str | None
+    forename: str
+    surname: str
+    email: str | None
+    rank: str | None
+    role: str | None
+    department: str | None
+    role_category: str | None
+    elearning_required: bool
+    hydra_required: bool
+    exempt_until: date | None
+    exemption_reason: str | None
+    active: bool
+    left_on: date | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forename} {self.surname}".strip()
+
+
+_ROW_COLUMNS = (
+    Person.id, Person.force_id, Person.staff_number, Person.forename, Person.surname, Person.email, Person.rank,
+    Person.role, Person.department, Person.role_category, Person.elearning_required, Person.hydra_required,
+    Person.exempt_until, Person.exemption_reason, Person.active, Person.left_on,
+)
+_ORDER = (Person.surname, Person.forename, Person.id)
+
+
+def _rows(query) -> list[PersonRow]:
+    return [PersonRow(*row) for row in db.session.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLine:
+    person: PersonRow | Person
+    status: PersonStatus
+
+
+def _facts(people: Iterable, completions: dict, attended: dict) -> dict[int, PersonFacts]:
+    return {
+        p.id: PersonFacts(
+            person_id=p.id,
+            active=p.active,
+            elearning_required=p.elearning_required,
+            hydra_required=p.hydra_required,
+            exempt_until=p.exempt_until,
+            completions=tuple(completions.get(p.id, ())),
+            hydra_attended=tuple(attended.get(p.id, ())),
+        )
+        for p in people
+    }
+
+
+def facts_for(people: list) -> dict[int, PersonFacts]:
+    """Each person's compliance facts: roster flags plus completed and attended records (two queries a chunk)."""
+    ids = [p.id for p in people]
+    completions: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    attended: dict[int, list[date]] = defaultdict(list)
+    for chunk_start in range(0, len(ids), 5000):
+        chunk = ids[chunk_start:chunk_start + 5000]
+        rows = db.session.execute(
+            select(LearningRecord.person_id, LearningRecord.requirement_code, LearningRecord.completed_on).where(
+                LearningRecord.person_id.in_(chunk), LearningRecord.completed.is_(True),
+                LearningRecord.completed_on.is_not(None),
+            )
+        )
+        for pid, code, day in rows:
+            completions[pid].append((code, day))
+        rows = db.session.execute(
+            select(HydraAttendance.person_id, HydraAttendance.session_date).where(
+                HydraAttendance.person_id.in_(chunk), HydraAttendance.attended.is_(True)
+            )
+        )
+        for pid, day in rows:
+            attended[pid].append(day)
+    return _facts(people, completions, attended)
+
+
+def _force_facts(force: Force, people: list, people_filter) -> dict[int, PersonFacts]:
+    """facts_for, for many people of one force: two joins on the force instead of chunks of ids."""
+    completions: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    attended: dict[int, list[date]] = defaultdict(list)
+    lr, ha = LearningRecord, HydraAttendance
+    rows = db.session.execute(
+        select(lr.person_id, lr.requirement_code, lr.completed_on)
+        .join(Person, Person.id == lr.person_id)
+        .where(Person.force_id == force.id, people_filter, lr.completed.is_(True), lr.completed_on.is_not(None))
+    )
+    for pid, code, day in rows:
+        completions[pid].append((code, day))
+    rows = db.session.execute(
+        select(ha.person_id, ha.session_date)
+        .join(Person, Person.id == ha.person_id)
+        .where(Person.force_id == force.id, people_filter, ha.attended.is_(True))
+    )
+    for pid, day in rows:
+        attended[pid].append(day)
+    return _facts(people, completions, attended)
+
+
+def force_people(force: Force, as_of: date, *, include_leavers: bool = False) -> list[PersonLine]:
+    """Everyone on the force's roster with their status, sorted by surname then forename.
+
+    ``line.person`` is a read-only `PersonRow` with the same attribute names as `Person`.
+    """
+    people_filter = Person.active.is_(True) if not include_leavers else Person.id.is_not(None)
+    people = _rows(select(*_ROW_COLUMNS).where(Person.force_id == force.id, people_filter).order_by(*_ORDER))
+    facts = _force_facts(force, people, people_filter)
+    return [PersonLine(p, person_status(facts[p.id], as_of)) for p in people]
+
+
+def outstanding_people(force: Force, as_of: date) -> list[PersonLine]:
+    """Relevant people who are not yet compliant."""
+    return [line for line in force_people(force, as_of) if line.status.relevant and not line.status.compliant]
+
+
+def person_records(person: Person) -> dict:
+    """Every record matched to this person, with the upload it came from: the 'why' behind their status."""
+    learning = db.session.execute(
+        select(LearningRecord, ImportBatch)
+        .join(ImportBatch, ImportBatch.id == LearningRecord.batch_id)
+        .where(LearningRecord.person_id == person.id)
+        .order_by(LearningRecord.requirement_code, LearningRecord.completed_on)
+    ).all()
+    hydra = db.session.execute(
+        select(HydraAttendance, ImportBatch)
+        .join(ImportBatch, ImportBatch.id == HydraAttendance.batch_id)
+        .where(HydraAttendance.person_id == person.id)
+        .order_by(HydraAttendance.session_date)
+    ).all()
+    return {"learning": learning, "hydra": hydra}
+
+
+# --- The people list and the "why" page --------------------------------------------------------------------------
+
+SHOW_CHOICES = ("outstanding", "all", "exempt")
+REQUIREMENT_LABELS = {"M1": "Module 1", "M2": "Module 2", "M3": "Module 3", "M4": "Module 4", "HYDRA": "Hydra session"}
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleFilter:
+    """What the people list shows: outstanding only, all, or the exempt; by department, role category and text."""
+
+    show: str = "outstanding"
+    department: str = ""
+    role_category: str = ""
+    query: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> PeopleFilter:
+        """Read the filter from request arguments, ignoring anything unexpected."""
+        show = args.get("show", "outstanding")
+        return cls(
+            show=show if show in SHOW_CHOICES else "outstanding",
+            department=(args.get("department") or "").strip(),
+            role_category=(args.get("role_category") or "").strip(),
+            query=(args.get("q") or "").strip()[:100],
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """The filter as query-string arguments (only those set), for links and downloads."""
+        out = {"show": self.show, "department": self.department, "role_category": self.role_category,
+               "q": self.query}
+        return {k: v for k, v in out.items() if v}
+
+
+def _conditions(force: Force, as_of: date) -> dict:
+    """SQL conditions on Person (joined to the progress subqueries) for each choice of the people filter."""
+    from lms.reports import figures
+
+    m, h = figures._progress_subqueries(as_of, [force.id])
+    el_done, hy_done = figures._done(m, h)
+    el = Person.elearning_required.is_(True)
+    hy = Person.hydra_required.is_(True)
+    complete = and_(or_(~el, el_done.is_(True)), or_(~hy, hy_done))
+    outstanding = and_(figures._in_population(as_of), or_(el, hy), not_(complete))
+    return {"m": m, "h": h, "outstanding": outstanding, "exempt": figures._exempt(as_of),
+            "all": Person.active.is_(True)}
+
+
+def _text_condition(query: str):
+    """Part of a name (any order, accents and case ignored) or of a staff number, or a whole staff number."""
+    words = name_key(query, None).split()
+    by_name = and_(*[Person.name_key.contains(w, autoescape=True) for w in words]) if words else None
+    needle = query.strip().casefold()
+    by_staff = or_(func.lower(Person.staff_number).contains(needle, autoescape=True),
+                   Person.staff_key == staff_key(query))
+    return or_(by_name, by_staff) if by_name is not None else by_staff
+
+
+def _filtered(force: Force, as_of: date, flt: PeopleFilter, columns):
+    cond = _conditions(force, as_of)
+    q = (
+        select(*columns)
+        .select_from(Person)
+        .outerjoin(cond["m"], cond["m"].c.person_id == Person.id)
+        .outerjoin(cond["h"], cond["h"].c.person_id == Person.id)
+        .where(Person.force_id == force.id, Person.active.is_(True), cond[flt.show])
+    )
+    if flt.department:
+        q = q.where(Person.department == flt.department)
+    if flt.role_category:
+        q = q.where(Person.role_category == flt.role_category)
+    if flt.query:
+        q = q.where(_text_condition(flt.query))
+    return q
+
+
+def with_statuses(people: list[PersonRow], as_of: date) -> list[PersonLine]:
+    """Lines with each person's status on ``as_of``."""
+    facts = facts_for(people)
+    return [PersonLine(p, person_status(facts[p.id], as_of)) for p in people]
+
+
+def filtered_people(force: Force, as_of: date, flt: PeopleFilter, *, offset: int = 0,
+                    limit: int | None = None) -> tuple[list[PersonLine], int]:
+    """One page of the people matching the filter, with statuses, and how many match in all."""
+    total = db.session.scalar(_filtered(force, as_of, flt, [func.count()]))
+    q = _filtered(force, as_of, flt, _ROW_COLUMNS).order_by(*_ORDER).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    return with_statuses(_rows(q), as_of), int(total or 0)
+
+
+def filter_options(force: Force) -> dict[str, list[str]]:
+    """The departments and role categories of the force's active people, for the filter's select boxes."""
+    out = {}
+    for key, column in (("departments", Person.department), ("role_categories", Person.role_category)):
+        values = db.session.scalars(
+            select(column).distinct().where(Person.force_id == force.id, Person.active.is_(True), column.is_not(None))
+        )
+        out[key] = sorted((v for v in values if v.strip()), key=str.casefold)
+    return out
+
+
+def people_counts(force: Force, as_of: date) -> dict[str, int]:
+    """How many people each choice of the filter shows (before department, role and text filters)."""
+    cond = _conditions(force, as_of)
+    row = db.session.execute(
+        select(*[func.coalesce(func.sum(case((cond[k], 1), else_=0)), 0) for k in ("outstanding", "all", "exempt")])
+        .select_from(Person)
+        .outerjoin(cond["m"], cond["m"].c.person_id == Person.id)
+        .outerjoin(cond["h"], cond["h"].c.person_id == Person.id)
+        .where(Person.force_id == force.id, Person.active.is_(True))
+    ).one()
+    return {"outstanding": int(row[0]), "all": int(row[1]), "exempt": int(row[2])}
+
+
+def outstanding_text(status: PersonStatus) -> str:
+    """What someone still has to do, in words ("Module 2, Module 4, Hydra session"), or a short state."""
+    if status.exempt:
+        return "Exempt"
+    if not status.relevant:
+        return "Nothing required"
+    if status.compliant:
+        return "Complete"
+    return ", ".join(REQUIREMENT_LABELS.get(code, code) for code in status.outstanding)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordExplanation:
+    """One record matched to a person, whether it counts on the date and why, and the upload it came from."""
+
+    requirement: str
+    day: date | None
+    status: str
+    counts: bool
+    reason: str
+    batch: ImportBatch
+    row: int
+    match_method: str | None
+
+
+def _why_not_person(person: Person, status: PersonStatus, required: bool, package: str) -> str | None:
+    if not person.active:
+        return "They have left the force: leavers never count"
+    if status.exempt:
+        return f"They are exempt until {status_date(person.exempt_until)}: exempt people count nowhere"
+    if not required:
+        return f"{package} is not required of them: the record is kept but never counts"
+    return None
+
+
+def status_date(day: date | None) -> str:
+    return day.strftime("%-d %B %Y") if day else ""
+
+
+def explain_person(person: Person, as_of: date) -> dict:
+    """The 'why' behind one person's status on ``as_of``: what counts, what is missing, and each record's upload.
+
+    Returns {"status": PersonStatus, "learning": [RecordExplanation], "hydra": [RecordExplanation],
+    "outstanding": text, "roster": {"created": ImportBatch|None, "updated": ImportBatch|None}}.
+    """
+    facts = facts_for([person])[person.id]
+    status = person_status(facts, as_of)
+    records = person_records(person)
+    counted: set[str] = set()
+
+    learning = []
+    for record, batch in records["learning"]:
+        code = record.requirement_code
+        label = REQUIREMENT_LABELS.get(code, code)
+        counts = False
+        if not record.completed:
+            reason = f"“{record.status}” is not a completion"
+        elif record.completed_on is None:
+            reason = "No completion date"
+        elif record.completed_on > as_of:
+            reason = f"Completed after {status_date(as_of)}"
+        else:
+            reason = _why_not_person(person, status, person.elearning_required, "E-learning")
+            if reason is None:
+                if code not in counted and status.module_dates.get(code) == record.completed_on:
+                    counted.add(code)
+                    counts, reason = True, f"The earliest completion of {label}"
+                else:
+                    reason = f"An earlier completion of {label} already counts"
+        learning.append(RecordExplanation(code, record.completed_on, record.status, counts, reason, batch,
+                                          record.source_row, record.match_method))
+
+    hydra = []
+    for record, batch in records["hydra"]:
+        counts = False
+        if not record.attended:
+            reason = f"“{record.attendance}” does not count as attending"
+        elif record.session_date > as_of:
+            reason = f"Session after {status_date(as_of)}"
+        else:
+            reason = _why_not_person(person, status, person.hydra_required, "Hydra")
+            if reason is None:
+                if "HYDRA" not in counted and status.hydra_date == record.session_date:
+                    counted.add("HYDRA")
+                    counts, reason = True, "The first session attended"
+                else:
+                    reason = "An earlier session already counts"
+        hydra.append(RecordExplanation("HYDRA", record.session_date, record.attendance, counts, reason, batch,
+                                       record.source_row, record.match_method))
+
+    roster = {
+        "created": db.session.get(ImportBatch, person.created_batch_id) if person.created_batch_id else None,
+        "updated": db.session.get(ImportBatch, person.updated_batch_id) if person.updated_batch_id else None,
+    }
+    return {"status": status, "learning": learning, "hydra": hydra, "outstanding": outstanding_text(status),
+            "roster": roster}
+
+
+def person_in_force(force: Force, person_id: int) -> Person | None:
+    """The person with this id when they belong to `force` (None otherwise: another force's people are not found)."""
+    person = db.session.get(Person, person_id)
+    return person if person is not None and person.force_id == force.id else None

@@ -1,1 +1,0 @@
-"""Use-cases over the database. Services flush; the boundary (view, CLI command, job) commits."""
