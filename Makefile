@@ -45,6 +45,7 @@ run: $(STAMP) $(ASSETS)
 
 ## The whole suite (set LMS_TEST_DATABASE_URL to run it against PostgreSQL).
 test: $(STAMP) $(ASSETS)
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)

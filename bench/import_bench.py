@@ -107,8 +107,8 @@ def child(db_path: str, roster: str, export: str) -> None:
 
     from lms import create_app
     from lms.extensions import db
-    from lms.imports.service import run_import
     from lms.forces.reference import load_reference_data
+    from lms.imports.service import run_import
 
     app = create_app({"INSTANCE_DIR": str(Path(db_path).parent), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
     with app.app_context():

@@ -89,9 +89,9 @@ def create_schema(app) -> None:
     """The real schema, through the project's migrations, and the reference data (43 forces)."""
     from flask_migrate import upgrade
 
+    from lms.accounts.service import create_user
     from lms.extensions import db
     from lms.forces.reference import load_reference_data
-    from lms.accounts.service import create_user
 
     with app.app_context():
         upgrade()
@@ -234,7 +234,6 @@ def snapshot_history(app, today: date, weeks: int = 26) -> None:
     """Weekly snapshots for the last six months (as the daily job would have left them), then today's."""
     from lms.extensions import db
     from lms.reports import figures
-    from lms.reports import pages
 
     with app.app_context():
         for w in range(weeks, 0, -1):
@@ -287,9 +286,7 @@ def row(name: str, key: str, seconds: float, baseline: float, target: str = "") 
 def time_services(app, today: date) -> dict[str, float]:
     from lms.extensions import db
     from lms.models import Force
-    from lms.reports import exports
-    from lms.reports import people
-
+    from lms.reports import exports, figures, pages, people
 
     results = {}
     with app.app_context():

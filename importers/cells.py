@@ -10,8 +10,9 @@ from .base import RowError
 FORMULA_STARTS = ("=", "+", "-", "@")
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
-_YES = {"y", "yes", "true", "1", "t"}
-_NO = {"n", "no", "false", "0", "f"}
+# Yes/no answers after normalise(): every spelling the roster's flags or the Hydra register's attendance took.
+YES = frozenset({"y", "yes", "t", "true", "1"})
+NO = frozenset({"n", "no", "f", "false", "0"})
 
 
 def cell_text(value: object) -> str:
@@ -48,18 +49,38 @@ def is_blank(values: tuple | list) -> bool:
     return True
 
 
+def normalise(text: str) -> str:
+    """Normalise text for comparison (headings, answers): case-folded, letters and digits only."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def yes_no_word(text: str) -> bool | None:
+    """True for a yes (Y, yes, T, true, 1), False for a no (N, no, F, false, 0), None for anything else.
+
+    Case, spaces and punctuation are ignored: ``'Yes.'``, ``' y '`` and ``'TRUE'`` are all yes.
+    """
+    key = normalise(text)
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    return None
+
+
 def yes_no(value: object) -> bool | None:
-    """Read Y/N, yes/no, true/false, 1/0 (or an Excel boolean); None when blank; raise ValueError otherwise."""
+    """Read a yes/no cell (see :func:`yes_no_word`, or an Excel boolean); None when blank; raise ValueError otherwise.
+
+    A cell of only dots counts as blank.
+    """
     if isinstance(value, bool):
         return value
-    s = cell_text(value).casefold().rstrip(".")
-    if not s:
+    text = cell_text(value)
+    if not text.rstrip("."):
         return None
-    if s in _YES:
-        return True
-    if s in _NO:
-        return False
-    raise ValueError(s)
+    answer = yes_no_word(text)
+    if answer is None:
+        raise ValueError(text)
+    return answer
 
 
 def looks_like_formula(text: str) -> bool:

@@ -5,17 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 
-from .base import FileRefused, LearningRow, ReadResult, RowError
+from .base import LearningRow, ReadResult, RowError
 from .cells import cell_text, is_blank
 from .dates import DateError, parse_date
 from .fields import read_date, read_force, read_person
 from .headers import Header, field_of, refuse_missing
 from .modules import ModuleResolver, status_info, title_key
+from .rows import SKIPPED, Progress, Skipped, field_columns, read_rows
 
-PROGRESS_EVERY = 2000
 IDENTITY_FIELDS = ("staff_number", "email", "forename", "surname", "full_name")
+LONG_NAMES = (*IDENTITY_FIELDS, "force", "course", "status", "date_completed")
+WIDE_NAMES = (*IDENTITY_FIELDS, "force")
+
+EMPTY = (
+    "The file has no data rows: it has headings but nothing under them. Export the report again with "
+    "its rows, or add one row per learner"
+)
+NO_DATE = "Completed with no date: add the date completed, like 14/05/2025"
 
 # Endings that turn a module heading into that module's date column: "Module 1 - Completion date".
 DATE_SUFFIXES = tuple(" " + s for s in (
@@ -75,7 +82,7 @@ def read_college_learn_grid(
     *,
     today: date,
     resolver: ModuleResolver,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ReadResult:
     """Read the rows under a College Learn heading row (either shape) into :class:`LearningRow` values."""
     has_identity = any(f in header.columns for f in IDENTITY_FIELDS)
@@ -85,7 +92,11 @@ def read_college_learn_grid(
             missing.insert(0, "staff_number")
         if missing:
             raise refuse_missing(missing, header)
-        return _read_long(grid, header, today, resolver, progress)
+        result = _result(header, "long")
+        learner = LongRow(header, today, resolver, result)
+        columns = field_columns(header, LONG_NAMES)
+        result.skipped_other_courses = read_rows(grid, header, columns, learner, result, empty=EMPTY, progress=progress)
+        return result
     modules = module_columns(header, resolver)
     if not modules:
         raise refuse_missing(
@@ -95,15 +106,12 @@ def read_college_learn_grid(
         )
     if not has_identity:
         raise refuse_missing(["staff_number"], header)
-    return _read_wide(grid, header, modules, today, progress)
-
-
-def _getter(header: Header, width: int, names: tuple[str, ...]) -> Callable[[list], tuple]:
-    return itemgetter(*(header.columns.get(n, width) for n in names))
-
-
-def _width(grid: list[list], start: int) -> int:
-    return max((len(r) for r in grid[start:]), default=0)
+    result = _result(header, "wide")
+    columns = field_columns(header, WIDE_NAMES)
+    for module in modules:  # each module's status and date cells follow the learner's
+        columns += [module.status, module.date]
+    read_rows(grid, header, columns, WideRow(header, today, modules, result), result, empty=EMPTY, progress=progress)
+    return result
 
 
 def _result(header: Header, shape: str) -> ReadResult:
@@ -113,40 +121,31 @@ def _result(header: Header, shape: str) -> ReadResult:
     )
 
 
-def _read_long(grid, header, today, resolver, progress) -> ReadResult:
-    result = _result(header, "long")
-    rows, errors, warnings = result.rows, result.errors, result.warnings
-    start = header.index + 1
-    width = _width(grid, header.index)
-    names = ("staff_number", "email", "forename", "surname", "full_name", "force", "course", "status",
-             "date_completed")
-    get = _getter(header, width, names)
-    course_col, status_col, date_col = header.name("course"), header.name("status"), header.name("date_completed")
-    total = len(grid) - start
-    data_rows = skipped = 0
-    for i in range(start, len(grid)):
-        r = grid[i]
-        if len(r) <= width:
-            r.extend([""] * (width + 1 - len(r)))
-        vals = get(r)
-        if progress is not None and (i - start) % PROGRESS_EVERY == 0 and i > start:
-            progress(i - start, total)
-        if is_blank(vals):
-            continue
-        data_rows += 1
-        rownum = i + 1
-        staff, email, first, last, full, org, course, status, done = vals
+class LongRow:
+    """Reads one row of a long export: a learner and a course (the row function for the long shape)."""
+
+    __slots__ = ("header", "today", "resolver", "errors", "warnings", "course_col", "status_col", "date_col")
+
+    def __init__(self, header: Header, today: date, resolver: ModuleResolver, result: ReadResult):
+        self.header, self.today, self.resolver = header, today, resolver
+        self.errors, self.warnings = result.errors, result.warnings
+        self.course_col, self.status_col = header.name("course"), header.name("status")
+        self.date_col = header.name("date_completed")
+
+    def __call__(self, rownum: int, values: tuple) -> tuple[LearningRow] | Skipped | None:
+        """The learner's :class:`LearningRow` for an OIC module; SKIPPED for another course; None on errors."""
+        staff, email, first, last, full, org, course, status, done = values
+        errors = self.errors
         course_t = cell_text(course)
         if not course_t:
-            errors.append(RowError(rownum, course_col, "The course is blank: write the course title"))
-            continue
-        code = resolver(course_t)
+            errors.append(RowError(rownum, self.course_col, "The course is blank: write the course title"))
+            return None
+        code = self.resolver(course_t)
         if code is None:
-            skipped += 1
-            continue
+            return SKIPPED
         n_errors = len(errors)
-        person = read_person(rownum, header, staff, email, first, last, full, errors, warnings)
-        force = read_force(rownum, header, org, errors)
+        person = read_person(rownum, self.header, staff, email, first, last, full, errors, self.warnings)
+        force = read_force(rownum, self.header, org, errors)
         status_t = cell_text(status)
         if status_t:
             completed, inner = status_info(status_t)
@@ -156,58 +155,42 @@ def _read_long(grid, header, today, resolver, progress) -> ReadResult:
         completed_on = None
         if completed:
             if is_blank((done,)) and inner is not None:
-                completed_on = read_date(rownum, status_col, inner, today, errors, None)
+                completed_on = read_date(rownum, self.status_col, inner, self.today, errors, None)
             else:
-                completed_on = read_date(
-                    rownum, date_col, done, today, errors,
-                    "Completed with no date: add the date completed, like 14/05/2025",
-                )
+                completed_on = read_date(rownum, self.date_col, done, self.today, errors, NO_DATE)
         if len(errors) == n_errors:
-            rows.append(LearningRow(rownum, code, status_t, completed, completed_on, *person, force))
-    if progress is not None:
-        progress(total, total)
-    result.data_rows, result.skipped_other_courses = data_rows, skipped
-    return _no_data_check(result)
+            return (LearningRow(rownum, code, status_t, completed, completed_on, *person, force),)
+        return None
 
 
-def _read_wide(grid, header, modules: list[ModuleColumn], today, progress) -> ReadResult:
-    result = _result(header, "wide")
-    rows, errors, warnings = result.rows, result.errors, result.warnings
-    start = header.index + 1
-    width = _width(grid, header.index)
-    get = _getter(header, width, ("staff_number", "email", "forename", "surname", "full_name", "force"))
-    cells = [(m.code, m.status, width if m.date is None else m.date, header.texts[m.status]) for m in modules]
-    module_getter = itemgetter(*[c for m in cells for c in m[1:3]])
-    total = len(grid) - start
-    data_rows = 0
-    for i in range(start, len(grid)):
-        r = grid[i]
-        if len(r) <= width:
-            r.extend([""] * (width + 1 - len(r)))
-        vals = get(r)
-        if progress is not None and (i - start) % PROGRESS_EVERY == 0 and i > start:
-            progress(i - start, total)
-        marks = module_getter(r)
-        if not isinstance(marks, tuple):
-            marks = (marks,)
-        if is_blank(vals) and is_blank(marks):
-            continue
-        data_rows += 1
-        rownum = i + 1
+class WideRow:
+    """Reads one row of a wide export: a learner with a status (and date) per module (the row function)."""
+
+    __slots__ = ("header", "today", "errors", "warnings", "modules")
+
+    def __init__(self, header: Header, today: date, modules: list[ModuleColumn], result: ReadResult):
+        self.header, self.today = header, today
+        self.errors, self.warnings = result.errors, result.warnings
+        self.modules = [(m.code, header.texts[m.status]) for m in modules]
+
+    def __call__(self, rownum: int, values: tuple) -> list[LearningRow] | None:
+        """A :class:`LearningRow` per module the learner has a status for; None when who they are has errors.
+
+        ``values`` are the identity and force cells, then each module's status and date cells.
+        """
+        errors = self.errors
         n_errors = len(errors)
-        person = read_person(rownum, header, *vals[:5], errors, warnings)
-        force = read_force(rownum, header, vals[5], errors)
+        person = read_person(rownum, self.header, *values[:5], errors, self.warnings)
+        force = read_force(rownum, self.header, values[5], errors)
         if len(errors) > n_errors:
-            continue
-        for code, status_col, date_col, column in cells:
-            found = _wide_cell(rownum, column, code, r[status_col], r[date_col], today, errors)
+            return None
+        rows = []
+        for (code, column), value, date_value in zip(self.modules, values[6::2], values[7::2], strict=True):
+            found = _wide_cell(rownum, column, code, value, date_value, self.today, errors)
             if found is not None:
                 status, completed, completed_on = found
                 rows.append(LearningRow(rownum, code, status, completed, completed_on, *person, force))
-    if progress is not None:
-        progress(total, total)
-    result.data_rows = data_rows
-    return _no_data_check(result)
+        return rows
 
 
 def _wide_cell(rownum, column, code, value, date_value, today, errors) -> tuple[str, bool, date | None] | None:
@@ -227,10 +210,7 @@ def _wide_cell(rownum, column, code, value, date_value, today, errors) -> tuple[
     else:
         status = "Completed"
     if is_blank((value,)):
-        completed_on = read_date(
-            rownum, column, date_value, today, errors,
-            "Completed with no date: add the date completed, like 14/05/2025",
-        )
+        completed_on = read_date(rownum, column, date_value, today, errors, NO_DATE)
     else:
         try:
             completed_on = parse_date(value, today=today)
@@ -238,12 +218,3 @@ def _wide_cell(rownum, column, code, value, date_value, today, errors) -> tuple[
             errors.append(RowError(rownum, column, str(exc)))
             return None
     return (status, True, completed_on) if completed_on is not None else None
-
-
-def _no_data_check(result: ReadResult) -> ReadResult:
-    if result.data_rows == 0:
-        raise FileRefused(
-            "The file has no data rows: it has headings but nothing under them. Export the report again with "
-            "its rows, or add one row per learner"
-        )
-    return result

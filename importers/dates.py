@@ -68,6 +68,11 @@ def parse_date(value: object, *, today: date | None = None) -> date:
     return result
 
 
+def is_date_text(text: str) -> bool:
+    """True when text reads as a date (day first, any year): ``Completed (14/05/25, 09:32)`` carries one."""
+    return not isinstance(_parse_text(text), str)
+
+
 def check_range(value: date, today: date, written: str | None = None) -> None:
     """Raise :class:`DateError` when ``value`` is after ``today`` or before 2020."""
     if value > today:

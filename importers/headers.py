@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .base import KIND_LABELS, FileRefused
-from .cells import cell_text
+from .cells import cell_text, normalise
 
 HEADER_SCAN_ROWS = 20
 
@@ -73,11 +73,6 @@ DISTINCTIVE: dict[str, frozenset[str]] = {
     "college-learn": frozenset({"course", "status", "date_completed"}),
     "hydra": frozenset({"session_date", "session_reference", "venue", "facilitator", "attended"}),
 }
-
-
-def normalise(text: str) -> str:
-    """Normalise a heading for comparison: case-folded, letters and digits only."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 ALIASES: dict[str, str] = {normalise(alias): name for name, (_, aliases) in FIELDS.items() for alias in aliases}

@@ -2,34 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from operator import itemgetter
 
-from .base import FileRefused, HydraRow, ReadResult, RowError
-from .cells import cell_text, is_blank
+from .base import HydraRow, ReadResult, RowError
+from .cells import cell_text, normalise, yes_no_word
 from .fields import optional_text, read_date, read_force, read_person
-from .headers import Header, normalise, refuse_missing
+from .headers import Header, refuse_missing
+from .rows import Progress, field_columns, read_rows
 
-PROGRESS_EVERY = 2000
 IDENTITY_FIELDS = ("staff_number", "email", "forename", "surname", "full_name")
+NAMES = (*IDENTITY_FIELDS, "force", "session_date", "session_reference", "venue", "facilitator", "attended")
 
-# Attendance as registers write it, normalised (letters and digits only).
-ATTENDED = frozenset({"attended", "yes", "y", "true", "1", "present", "attendedinfull", "fullyattended"})
+# Attendance as registers write it, normalised (letters and digits only), besides yes and no.
+ATTENDED = frozenset({"attended", "present", "attendedinfull", "fullyattended"})
 NOT_ATTENDED = frozenset({
-    "didnotattend", "dna", "noshow", "partiallyattended", "partlyattended", "partial", "no", "n", "absent",
-    "false", "0", "notattended", "cancelled", "apologies", "leftearly",
+    "didnotattend", "dna", "noshow", "partiallyattended", "partlyattended", "partial", "absent",
+    "notattended", "cancelled", "apologies", "leftearly",
 })
+
+EMPTY = (
+    "The file has no data rows: it has headings but nothing under them. Add one row per delegate, "
+    "with the session date and whether they attended"
+)
 
 
 def attendance(text: str) -> bool | None:
-    """True when the attendance text counts as attended, False when it says not, None when unknown."""
+    """True when the attendance text counts as attended, False when it says not, None when unknown.
+
+    Yes and no (:func:`~importers.cells.yes_no_word`) are attendances too.
+    """
     key = normalise(text)
     if key in ATTENDED:
         return True
     if key in NOT_ATTENDED:
         return False
-    return None
+    return yes_no_word(text)
 
 
 def read_hydra_grid(
@@ -37,7 +44,7 @@ def read_hydra_grid(
     header: Header,
     *,
     today: date,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ReadResult:
     """Read the rows under a Hydra register's heading row into :class:`HydraRow` values."""
     missing = [f for f in ("session_date", "attended") if f not in header.columns]
@@ -49,33 +56,33 @@ def read_hydra_grid(
         kind="hydra", rows=[], errors=[], warnings=[], data_rows=0, headers=header.found,
         has_force_column=header.has("force"),
     )
-    rows, errors, warnings = result.rows, result.errors, result.warnings
-    start = header.index + 1
-    width = max((len(r) for r in grid[header.index:]), default=0)
-    names = ("staff_number", "email", "forename", "surname", "full_name", "force", "session_date",
-             "session_reference", "venue", "facilitator", "attended")
-    get = itemgetter(*(header.columns.get(n, width) for n in names))
-    date_col, attended_col = header.name("session_date"), header.name("attended")
-    ref_col, venue_col, facilitator_col = header.name("session_reference"), header.name("venue"), header.name(
-        "facilitator")
-    total = len(grid) - start
-    for i in range(start, len(grid)):
-        r = grid[i]
-        if len(r) <= width:
-            r.extend([""] * (width + 1 - len(r)))
-        vals = get(r)
-        if progress is not None and (i - start) % PROGRESS_EVERY == 0 and i > start:
-            progress(i - start, total)
-        if is_blank(vals):
-            continue
-        result.data_rows += 1
-        rownum = i + 1
-        staff, email, first, last, full, org, when, ref, venue, facilitator, present = vals
+    delegate = DelegateRow(header, today, result)
+    read_rows(grid, header, field_columns(header, NAMES), delegate, result, empty=EMPTY, progress=progress)
+    return result
+
+
+class DelegateRow:
+    """Reads one delegate's row of a register (the row function of :func:`read_hydra_grid`)."""
+
+    __slots__ = ("header", "today", "errors", "warnings", "date_col", "attended_col", "ref_col", "venue_col",
+                 "facilitator_col")
+
+    def __init__(self, header: Header, today: date, result: ReadResult):
+        self.header, self.today = header, today
+        self.errors, self.warnings = result.errors, result.warnings
+        self.date_col, self.attended_col = header.name("session_date"), header.name("attended")
+        self.ref_col, self.venue_col = header.name("session_reference"), header.name("venue")
+        self.facilitator_col = header.name("facilitator")
+
+    def __call__(self, rownum: int, values: tuple) -> tuple[HydraRow] | None:
+        """The delegate's :class:`HydraRow`, or None when the row has errors (recorded)."""
+        staff, email, first, last, full, org, when, ref, venue, facilitator, present = values
+        header, errors, warnings = self.header, self.errors, self.warnings
         n_errors = len(errors)
         person = read_person(rownum, header, staff, email, first, last, full, errors, warnings, who="delegate")
         force = read_force(rownum, header, org, errors)
         session_date = read_date(
-            rownum, date_col, when, today, errors,
+            rownum, self.date_col, when, self.today, errors,
             "The session date is blank: write the date of the session, like 14/05/2025",
         )
         attendance_t = cell_text(present)
@@ -84,22 +91,15 @@ def read_hydra_grid(
             what = f"'{attendance_t[:40]}' is not an attendance we recognise" if attendance_t else (
                 "Attendance is blank")
             errors.append(RowError(
-                rownum, attended_col,
+                rownum, self.attended_col,
                 f"{what}: write Attended (or Yes) if they attended the whole session, or Did not attend, "
                 "No show or Partially attended",
             ))
-        reference = optional_text(rownum, ref_col, ref, warnings)
-        venue_t = optional_text(rownum, venue_col, venue, warnings)
-        facilitator_t = optional_text(rownum, facilitator_col, facilitator, warnings)
+        reference = optional_text(rownum, self.ref_col, ref, warnings)
+        venue_t = optional_text(rownum, self.venue_col, venue, warnings)
+        facilitator_t = optional_text(rownum, self.facilitator_col, facilitator, warnings)
         if len(errors) == n_errors and session_date is not None and attended is not None:
-            rows.append(HydraRow(
+            return (HydraRow(
                 rownum, session_date, reference, venue_t, facilitator_t, *person, force, attendance_t, attended,
-            ))
-    if progress is not None:
-        progress(total, total)
-    if result.data_rows == 0:
-        raise FileRefused(
-            "The file has no data rows: it has headings but nothing under them. Add one row per delegate, "
-            "with the session date and whether they attended"
-        )
-    return result
+            ),)
+        return None

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from .dates import _parse_text
+from .dates import is_date_text
 
 DEFAULT_MODULE_ALIASES: dict[str, tuple[str, ...]] = {
     "M1": ("Organised immigration crime: introduction",),
@@ -89,7 +89,7 @@ def status_info(text: str) -> tuple[bool, str | None]:
         cut = low.index("(")
         base, inner = low[:cut].strip().rstrip(":-,").strip(), s[cut + 1 : -1].strip()
         complete = base in COMPLETE_STATUSES
-        if inner[:1].isdigit() or not isinstance(_parse_text(inner), str):
+        if inner[:1].isdigit() or is_date_text(inner):
             return complete, inner
         if complete and ("not" in inner.casefold().split() or "fail" in inner.casefold()):
             return False, None
@@ -97,6 +97,6 @@ def status_info(text: str) -> tuple[bool, str | None]:
     for prefix in ("completed on ", "completed: ", "completed ", "complete on ", "complete "):
         if low.startswith(prefix):
             rest = s[len(prefix) :].strip()
-            if rest[:1].isdigit() or not isinstance(_parse_text(rest), str):
+            if rest[:1].isdigit() or is_date_text(rest):
                 return True, rest
     return False, None

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from operator import itemgetter
 
 from .base import FileRefused, ReadResult, RosterRow, RowError
-from .cells import cell_text, formula_warning, is_blank, looks_like_email, looks_like_formula, yes_no
+from .cells import cell_text, formula_warning, looks_like_email, looks_like_formula, yes_no
 from .fields import optional_text, read_date, read_force
 from .headers import Header, refuse_missing
 from .identity import email_key, split_full_name, staff_key
-
-PROGRESS_EVERY = 2000
+from .rows import Progress, field_columns, read_rows
 
 NAMES = ("staff_number", "forename", "surname", "full_name", "email", "rank", "role", "department",
          "role_category", "elearning_required", "hydra_required", "exempt_until", "exemption_reason", "force")
+
+EMPTY = (
+    "The file has no data rows: it has headings but nothing under them. Add one row per person under the "
+    "headings"
+)
 
 
 def check_roster_columns(header: Header) -> None:
@@ -60,7 +62,7 @@ def read_roster_grid(
     header: Header,
     *,
     today: date,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ReadResult:
     """Read the rows under a roster's heading row into :class:`RosterRow` values.
 
@@ -72,83 +74,47 @@ def read_roster_grid(
         kind="roster", rows=[], errors=[], warnings=[], data_rows=0, headers=header.found,
         has_force_column=header.has("force"), explicit_flags=header.has("elearning_required", "hydra_required"),
     )
-    errors, warnings = result.errors, result.warnings
-    start = header.index + 1
-    width = max((len(r) for r in grid[header.index:]), default=0)
-    get = itemgetter(*(header.columns.get(n, width) for n in NAMES))
-    col = {n: header.name(n) for n in NAMES}
-    has_category = header.has("role_category")
-    first_row_of_staff: dict[str, tuple[int, str]] = {}
-    first_row_of_email: dict[str, int] = {}
-    total = len(grid) - start
-    for i in range(start, len(grid)):
-        r = grid[i]
-        if len(r) <= width:
-            r.extend([""] * (width + 1 - len(r)))
-        vals = get(r)
-        if progress is not None and (i - start) % PROGRESS_EVERY == 0 and i > start:
-            progress(i - start, total)
-        if is_blank(vals):
-            continue
-        result.data_rows += 1
-        rownum = i + 1
+    person = PersonRow(header, result)
+    read_rows(grid, header, field_columns(header, NAMES), person, result, empty=EMPTY, progress=progress)
+    return result
+
+
+class PersonRow:
+    """Reads one person's row of a roster (the row function of :func:`read_roster_grid`).
+
+    It remembers the first row of each staff number and email, to report repeats.
+    """
+
+    __slots__ = ("header", "result", "errors", "warnings", "col", "has_category", "first_row_of_staff",
+                 "first_row_of_email")
+
+    def __init__(self, header: Header, result: ReadResult):
+        self.header, self.result = header, result
+        self.errors, self.warnings = result.errors, result.warnings
+        self.col = {n: header.name(n) for n in NAMES}
+        self.has_category = header.has("role_category")
+        self.first_row_of_staff: dict[str, tuple[int, str]] = {}
+        self.first_row_of_email: dict[str, int] = {}
+
+    def __call__(self, rownum: int, values: tuple) -> tuple[RosterRow] | None:
+        """The person's :class:`RosterRow`, or None when the row has errors (recorded, and the person protected)."""
         (staff, first, last, full, email, rank, role, department, category, elearning, hydra, exempt, reason,
-         force_cell) = vals
+         force_cell) = values
+        errors, warnings, col = self.errors, self.warnings, self.col
         n_errors = len(errors)
         staff_t = cell_text(staff)
-        key = staff_key(staff_t)
-        if key is None:
-            errors.append(RowError(
-                rownum, col["staff_number"],
-                "The staff number is blank: add the person's staff number (everyone on the roster needs one)",
-            ))
-        elif key in first_row_of_staff:
-            first_row, first_text = first_row_of_staff[key]
-            errors.append(RowError(
-                rownum, col["staff_number"],
-                f"{staff_t} is also on row {first_row}{'' if first_text == staff_t else f' (as {first_text})'}: "
-                "each person should appear once; remove the repeated row or correct the staff number",
-            ))
-            result.protected_staff_keys.add(key)
-        else:
-            first_row_of_staff[key] = (rownum, staff_t)
-        forename, surname = cell_text(first), cell_text(last)
-        if not forename and not surname and (full_t := cell_text(full)):
-            forename, surname = split_full_name(full_t)
-            checks = ((full_t, col["full_name"]),)
-        else:
-            checks = ((forename, col["forename"]), (surname, col["surname"]))
-        if not forename and not surname:
-            column = col["forename"] if header.has("forename") else col["full_name"]
-            errors.append(RowError(rownum, column, "The name is blank: add the person's forename and surname"))
-        for text, column in checks:
-            if looks_like_formula(text):
-                warnings.append(formula_warning(rownum, column, text))
-        email_t = cell_text(email) or None
-        if email_t is not None and not looks_like_email(email_t):
-            warnings.append(RowError(
-                rownum, col["email"],
-                f"'{email_t[:60]}' is not an email address, so it is not stored: write one address like "
-                "name@force.police.uk, or leave the cell blank",
-            ))
-            email_t = None
-        elif email_t is not None:
-            ekey = email_key(email_t)
-            if ekey in first_row_of_email:
-                warnings.append(RowError(
-                    rownum, col["email"],
-                    f"{email_t} is also the email of row {first_row_of_email[ekey]}: check each person has "
-                    "their own email address",
-                ))
-            else:
-                first_row_of_email[ekey] = rownum
+        key = self.staff_number(rownum, staff_t)
+        forename, surname = self.names(rownum, first, last, full)
+        email_t = self.email(rownum, email)
         category_t = " ".join(cell_text(category).casefold().split()) or None
         e_required = _flag(rownum, col["elearning_required"], elearning, "the OIC e-learning", errors)
         h_required = _flag(rownum, col["hydra_required"], hydra, "Hydra training", errors)
         if category_t is None and (e_required is None or h_required is None) and len(errors) == n_errors:
-            errors.append(_no_relevance(rownum, col, has_category, e_required, h_required, result.explicit_flags))
+            errors.append(_no_relevance(
+                rownum, col, self.has_category, e_required, h_required, self.result.explicit_flags,
+            ))
         exempt_until = read_date(rownum, col["exempt_until"], exempt, None, errors, None)
-        force = read_force(rownum, header, force_cell, errors)
+        force = read_force(rownum, self.header, force_cell, errors)
         row = RosterRow(
             rownum, staff_t, forename, surname, email_t,
             optional_text(rownum, col["rank"], rank, warnings),
@@ -159,20 +125,72 @@ def read_roster_grid(
             force,
         )
         if len(errors) == n_errors:
-            result.rows.append(row)
+            return (row,)
+        if key is not None:
+            self.result.protected_staff_keys.add(key)
+        if (ekey := email_key(cell_text(email))) is not None:
+            self.result.protected_email_keys.add(ekey)
+        return None
+
+    def staff_number(self, rownum: int, staff_t: str) -> str | None:
+        """The staff number's key; a row error when it is blank or on an earlier row (then it is protected)."""
+        key = staff_key(staff_t)
+        column = self.col["staff_number"]
+        if key is None:
+            self.errors.append(RowError(
+                rownum, column,
+                "The staff number is blank: add the person's staff number (everyone on the roster needs one)",
+            ))
+        elif key in self.first_row_of_staff:
+            first_row, first_text = self.first_row_of_staff[key]
+            self.errors.append(RowError(
+                rownum, column,
+                f"{staff_t} is also on row {first_row}{'' if first_text == staff_t else f' (as {first_text})'}: "
+                "each person should appear once; remove the repeated row or correct the staff number",
+            ))
+            self.result.protected_staff_keys.add(key)
         else:
-            if key is not None:
-                result.protected_staff_keys.add(key)
-            if (ekey := email_key(cell_text(email))) is not None:
-                result.protected_email_keys.add(ekey)
-    if progress is not None:
-        progress(total, total)
-    if result.data_rows == 0:
-        raise FileRefused(
-            "The file has no data rows: it has headings but nothing under them. Add one row per person under the "
-            "headings"
-        )
-    return result
+            self.first_row_of_staff[key] = (rownum, staff_t)
+        return key
+
+    def names(self, rownum: int, first: object, last: object, full: object) -> tuple[str, str]:
+        """Forename and surname (from the full name when both are blank); a row error when there is no name."""
+        col = self.col
+        forename, surname = cell_text(first), cell_text(last)
+        if not forename and not surname and (full_t := cell_text(full)):
+            forename, surname = split_full_name(full_t)
+            checks = ((full_t, col["full_name"]),)
+        else:
+            checks = ((forename, col["forename"]), (surname, col["surname"]))
+        if not forename and not surname:
+            column = col["forename"] if self.header.has("forename") else col["full_name"]
+            self.errors.append(RowError(rownum, column, "The name is blank: add the person's forename and surname"))
+        for text, column in checks:
+            if looks_like_formula(text):
+                self.warnings.append(formula_warning(rownum, column, text))
+        return forename, surname
+
+    def email(self, rownum: int, email: object) -> str | None:
+        """The email, or None when blank or not an email (a warning); a warning too when an earlier row has it."""
+        email_t = cell_text(email) or None
+        if email_t is not None and not looks_like_email(email_t):
+            self.warnings.append(RowError(
+                rownum, self.col["email"],
+                f"'{email_t[:60]}' is not an email address, so it is not stored: write one address like "
+                "name@force.police.uk, or leave the cell blank",
+            ))
+            return None
+        if email_t is not None:
+            ekey = email_key(email_t)
+            if ekey in self.first_row_of_email:
+                self.warnings.append(RowError(
+                    rownum, self.col["email"],
+                    f"{email_t} is also the email of row {self.first_row_of_email[ekey]}: check each person has "
+                    "their own email address",
+                ))
+            else:
+                self.first_row_of_email[ekey] = rownum
+        return email_t
 
 
 def _no_relevance(rownum, col, has_category, e_required, h_required, explicit) -> RowError:

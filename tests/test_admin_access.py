@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from lms.models import ApiToken
 from lms.audit.service import record
+from lms.models import ApiToken
 
 GET_PAGES = [
     "/admin",

@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from lms.models import Force
 from lms.audit.service import record
+from lms.models import Force
 
 
 def add(db, action: str, at: datetime, *, actor: str | None = "someone@example.invalid", force: str | None = None,

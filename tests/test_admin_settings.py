@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from lms.models import AuditEvent, Force, LearningRecord, Person, Requirement, RoleRule
 from lms.imports.service import run_import
+from lms.models import AuditEvent, Force, LearningRecord, Person, Requirement, RoleRule
 from tests.filemakers import LEARN_HEADERS, csv_bytes
 
 

@@ -34,9 +34,9 @@ from sqlalchemy.pool import NullPool
 
 from lms import create_app
 from lms.extensions import db
-from lms.models import Base, ImportBatch, LearningRecord, Person
 from lms.imports import apply as import_apply
 from lms.imports.service import run_import
+from lms.models import Base, ImportBatch, LearningRecord, Person
 from tests.conftest import fresh_database_url
 from tests.filemakers import P, all_modules, learning, roster
 

@@ -83,10 +83,9 @@ def seed() -> dict:
     batch lead_B uploaded while they led Kent.
     Returns the ids the URLs need."""
     from lms.accounts.auth import issue_token
-    from lms.forces.service import update_account
-    from lms.imports.service import run_import
+    from lms.accounts.service import create_user, update_account
     from lms.forces.reference import load_reference_data
-    from lms.accounts.service import create_user
+    from lms.imports.service import run_import
 
     load_reference_data()
     users = {actor: create_user(f"{actor}@example.invalid", role, force_code=force, region_name=region)
@@ -207,10 +206,10 @@ QUERY = {endpoint: {"force": "kent"} for endpoint in
 
 
 def _publish_period() -> str:
-    from lms.emails import delivery as emails
     from lms.core import clock
+    from lms.emails import publish as publishing
 
-    return next(s.period for s in emails.publish_states(clock.today()) if not s.locked)
+    return next(s.period for s in publishing.publish_states(clock.today()) if not s.locked)
 
 
 # The file an upload case sends, by kind: people the uploaders already know (REGIONAL_KNOWS for regional_in).

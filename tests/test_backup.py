@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
-import lms.ops.cli  # noqa: F401  (registers backup and restore until cli_more imports it)
 from lms import create_app
 from lms.cli import cli
 from lms.extensions import db

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import lms.demo.cli  # noqa: F401  (registers `demo` on `cli` until lms.imports.cli imports it)
 from importers import read_file
 from lms.cli import cli
+from lms.demo import files as demo_files
+from lms.demo.service import DEMO_EMAILS
+from lms.forces.reference import module_aliases
 from lms.models import (
     Force,
     ForceSnapshot,
@@ -21,10 +23,7 @@ from lms.models import (
     Person,
     User,
 )
-from lms.demo import files as demo_files
-from lms.demo.service import DEMO_EMAILS
 from lms.reports.figures import league_table
-from lms.forces.reference import module_aliases
 
 SCALE = "0.003"
 SIGN_IN_LINE = re.compile(r"^\s+(admin|national|regional|force_lead)\s+(\S+@example\.invalid)\s+(\S+)", re.M)

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from lms.emails import common as email_common
+from lms.emails import delivery as emails
+from lms.emails import league, reminders
 from lms.extensions import db
 from lms.models import EmailLog, PublishedTable
-from lms.emails import delivery as emails
 from lms.reports import figures
 from tests.test_emails_support import AS_OF, DEADLINE, force, load_scenario, set_chiefs
 
@@ -25,7 +27,7 @@ def check(name: str, rendered: str) -> None:
     # Links to pages other parts of the service own are replaced, so moving those pages does not break this test.
     for endpoint, fallback, values, placeholder in (("imports.upload", "/", {}, "{upload_url}"),
                                                     ("forces.forces_list", "/", {"missing": "1"}, "{forces_url}")):
-        url = emails.external_url(endpoint, fallback, **values)
+        url = email_common.external_url(endpoint, fallback, **values)
         for before, after in (('"', '"'), (" ", "\n"), ("(", ")")):
             rendered = rendered.replace(f"{before}{url}{after}", f"{before}{placeholder}{after}")
     path = SNAPSHOTS / name
@@ -50,16 +52,16 @@ def test_league_table_email_with_movement(app, fixed):
     # Kent's chief was sent April's table (as of 1 April), so May's email says what moved.
     april = figures.league_table(date(2026, 4, 1))
     db.session.add(PublishedTable(period="2026-04", as_of=date(2026, 4, 1), data=april))
-    db.session.add(EmailLog(kind=emails.LEAGUE_TABLE, period="2026-04", recipient="chief@kent.invalid",
+    db.session.add(EmailLog(kind=email_common.LEAGUE_TABLE, period="2026-04", recipient="chief@kent.invalid",
                             force_id=force("kent").id, status="sent", attempts=1))
     db.session.commit()
-    email = emails.render_league_email(force("kent"), figures.league_table(AS_OF), "2026-05")
+    email = league.render_league_email(force("kent"), figures.league_table(AS_OF), "2026-05")
     check("league_table.txt", email.text)
     check("league_table.html", email.html)
 
 
 def test_league_table_email_first_report(app, fixed):
-    email = emails.render_league_email(force("essex"), figures.league_table(AS_OF), "2026-05")
+    email = league.render_league_email(force("essex"), figures.league_table(AS_OF), "2026-05")
     check("league_table_first.txt", email.text)
 
 
@@ -68,7 +70,7 @@ def test_missing_chiefs_email(app, fixed):
     forces = [force("kent"), force("essex"), force("cleveland"), force("dorset")]
     plans, missing = emails.league_table_plans(table, "2026-05", forces, notify_admins=True)
     assert [f.code for f in missing] == ["cleveland", "dorset"]
-    (notice,) = [p for p in plans if p.kind == emails.MISSING_CHIEFS]
+    (notice,) = [p for p in plans if p.kind == email_common.MISSING_CHIEFS]
     email = notice.render()
     check("missing_chiefs.txt", email.text)
     check("missing_chiefs.html", email.html)
@@ -76,8 +78,8 @@ def test_missing_chiefs_email(app, fixed):
 
 def test_stale_data_email(app, fixed, create_user):
     create_user("force_lead", email="lead@essex.invalid", force="essex")
-    report = emails.RunReport(dry_run=True)
-    plans = [p for p in emails.stale_data_plans(AS_OF, "2026-W18", report) if p.recipient == "lead@essex.invalid"]
+    report = email_common.RunReport(dry_run=True)
+    plans = [p for p in reminders.stale_data_plans(AS_OF, "2026-W18", report) if p.recipient == "lead@essex.invalid"]
     email = plans[0].render()
     check("stale_data.txt", email.text)
     check("stale_data.html", email.html)
@@ -87,8 +89,8 @@ def test_personal_reminder_email(app, fixed, create_user):
     create_user("force_lead", email="lead@kent.invalid", force="kent")
     force("kent").personal_reminders = True
     db.session.commit()
-    report = emails.RunReport(dry_run=True)
-    plans = {p.recipient: p for p in emails.personal_plans(AS_OF, "2026-W18", report)}
+    report = email_common.RunReport(dry_run=True)
+    plans = {p.recipient: p for p in reminders.personal_plans(AS_OF, "2026-W18", report)}
     assert set(plans) == {"dev.sample@kent.invalid", "fin.placeholder@kent.invalid"}
     email = plans["dev.sample@kent.invalid"].render()
     check("personal_reminder.txt", email.text)

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from lms import STATIC
-from lms import create_app
+from lms import STATIC, create_app
 from lms.extensions import db
 from tests.conftest import fresh_database_url, sign_in
 

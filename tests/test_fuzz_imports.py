@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from lms.extensions import db
+from lms.imports.service import run_import
 from lms.models import (
     BatchForce,
     HydraAttendance,
@@ -32,7 +33,6 @@ from lms.models import (
     Person,
     PersonChange,
 )
-from lms.imports.service import run_import
 from tests.filemakers import (
     HYDRA_HEADERS,
     LEARN_HEADERS,

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.models import HydraAttendance, ImportBatch, LearningRecord, Person
 from lms.imports import unmatched
 from lms.imports.service import ImportRefused, commit_preview, get_batch, rollback, run_import
+from lms.models import HydraAttendance, ImportBatch, LearningRecord, Person
 from lms.reports.figures import league_table
 from tests.filemakers import P, all_modules, hydra, learning, roster
 
@@ -161,7 +161,7 @@ def test_confirmed_matches_are_remembered_and_dismissed_records_leave_the_queue(
     go("roster", roster(PEOPLE))
     stranger = P("X77", "Avah", "Stoan")  # a typo'd learner: no rule matches
     go("college-learn", learning(all_modules(stranger, D)))
-    from lms.accounts.service import get_force
+    from lms.forces.service import get_force
 
     waiting, total = unmatched.waiting(get_force("kent"))
     assert total == 1 and waiting[0].records == 4
@@ -273,7 +273,7 @@ def test_committing_the_same_export_again_does_not_inflate_the_unmatched_queue(a
     assert after["unmatched_records"] == before["unmatched_records"] == 4
     assert {k: after[k] for k in ("elearning", "overall", "modules")} == {k: before[k] for k in
                                                                          ("elearning", "overall", "modules")}
-    from lms.accounts.service import get_force
+    from lms.forces.service import get_force
 
     waiting, total = unmatched.waiting(get_force("kent"))
     assert total == 1 and waiting[0].records == 4

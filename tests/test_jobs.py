@@ -19,12 +19,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import create_engine, func, inspect, select, text
 
-from lms.scheduler import jobs
+from lms.emails import common as email_common
+from lms.emails import publish as publishing
 from lms.extensions import db
-from lms.models import AuditEvent, EmailLog, ForceSnapshot, ScheduleSetting
-from lms.emails import delivery as emails
-from lms.scheduler import settings as schedules
 from lms.forces.reference import DEFAULT_SCHEDULES
+from lms.models import AuditEvent, EmailLog, ForceSnapshot, ScheduleSetting
+from lms.scheduler import jobs
+from lms.scheduler import settings as schedules
 from tests.conftest import fresh_database_url
 from tests.test_emails_support import load_scenario, log_rows, set_chiefs, smtp_fixture  # noqa: F401
 
@@ -258,7 +259,7 @@ def test_the_league_table_job_sends_this_months_tables(app, smtp, chiefs):
 
 
 def test_the_league_table_job_says_why_when_the_table_is_not_published(app, smtp, chiefs, caplog):
-    schedules.set_publish_required(True)
+    publishing.set_publish_required(True)
     db.session.commit()
     with time_machine.travel(datetime(2026, 5, 1, 7, 0, 5, tzinfo=LONDON)):
         jobs.run_job("league_tables")
@@ -273,11 +274,11 @@ def test_the_reminders_and_retry_jobs(app, smtp, chiefs, create_user):
     smtp.refuse.add("lead@essex.invalid")
     with time_machine.travel(datetime(2026, 5, 4, 8, 0, 5, tzinfo=LONDON)):
         jobs.run_job("reminders")
-        (row,) = log_rows(emails.STALE_DATA)
+        (row,) = log_rows(email_common.STALE_DATA)
         assert (row.status, row.period) == ("failed", "2026-W19")
         smtp.refuse.clear()
         jobs.run_job("retry_failed")
-    (row,) = log_rows(emails.STALE_DATA)
+    (row,) = log_rows(email_common.STALE_DATA)
     assert (row.status, row.attempts) == ("sent", 2)
     assert [m.rcpt_tos for m in smtp.received] == [["lead@essex.invalid"]]
 

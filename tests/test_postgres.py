@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import event, select, text
 
 from lms.extensions import db
-from lms.models import Force
 from lms.imports import apply as import_apply
 from lms.imports import service as imports
 from lms.imports.service import run_import
+from lms.models import Force
 from tests.filemakers import P, learning, roster
 
 pytestmark = pytest.mark.skipif(

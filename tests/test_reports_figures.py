@@ -15,9 +15,8 @@ from sqlalchemy import select
 
 from lms.compliance.rules import MODULES, PersonFacts, force_figures, rank_forces
 from lms.models import Force, ForceSnapshot, HydraAttendance, HydraSession, ImportBatch, LearningRecord, Person
+from lms.reports import figures, pages
 from lms.reports import people as people_service
-from lms.reports import figures
-from lms.reports import pages
 
 AS_OF_DATES = [date(2025, 3, 1), date(2025, 9, 30), date(2026, 4, 30), date(2026, 4, 29)]
 GEN_FORCES = ["kent", "essex", "surrey", "dorset", "gwent", "city-of-london"]
@@ -131,10 +130,10 @@ def oracle_table(gen: Generated, as_of: date) -> list[dict]:
 @pytest.mark.parametrize("as_of", AS_OF_DATES)
 def test_set_based_figures_match_the_rules_on_generated_data(db, generated, as_of):
     forces = {f.id: f.code for f in db.session.scalars(select(Force))}
-    figures = figures.compute_figures(as_of)
+    computed = figures.compute_figures(as_of)
 
-    assert {forces[fid] for fid in figures} == set(GEN_FORCES)
-    for fid, fig in figures.items():
+    assert {forces[fid] for fid in computed} == set(GEN_FORCES)
+    for fid, fig in computed.items():
         expected = force_figures(generated.facts[forces[fid]], as_of)
         assert {k: fig[k] for k in ("elearning", "hydra", "overall", "modules")} == expected.as_dict(), forces[fid]
         assert fig["exempt"] == expected.exempt

@@ -13,9 +13,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from lms.models import Force, Person
-from lms.imports.service import run_import
 from lms.forces.reference import REQUIREMENTS
+from lms.imports.service import run_import
+from lms.models import Force, Person
 
 TITLES = {code: title for code, title, _package, _aliases in REQUIREMENTS}
 SECRET_NAME = "Quixote"  # a surname that must never appear on aggregate pages

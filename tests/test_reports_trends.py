@@ -10,9 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.models import Force, ForceSnapshot
-from lms.reports import charts
-from lms.reports import figures
-from lms.reports import trends
+from lms.reports import charts, figures, trends
 from lms.reports.trends import TrendPoint, projection
 
 DEADLINE = date(2026, 4, 30)

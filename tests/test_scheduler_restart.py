@@ -10,9 +10,9 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import create_engine, func, select, text
 
-from lms.scheduler import jobs
 from lms.extensions import db
 from lms.models import ForceSnapshot
+from lms.scheduler import jobs
 
 pytestmark = pytest.mark.skipif(
     not (os.environ.get("LMS_TEST_DATABASE_URL") or "").startswith("postgresql"),

@@ -10,10 +10,11 @@ import time_machine
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from lms.emails import common as email_common
+from lms.emails import delivery as emails
+from lms.emails import publish as publishing
 from lms.extensions import db
 from lms.models import AuditEvent, EmailLog, PublishedTable, ScheduleSetting
-from lms.emails import delivery as emails
-from lms.scheduler import settings as schedules
 from tests.test_emails_support import load_scenario, log_rows, set_chiefs, smtp_fixture  # noqa: F401
 
 LONDON = ZoneInfo("Europe/London")
@@ -50,7 +51,7 @@ def test_admin_pages_are_for_admins_only(signed_in, role):
     for method, url in ADMIN_PAGES:
         response = getattr(client, method)(url)
         assert response.status_code == 403, (role, url)
-    assert db.session.scalar(select(ScheduleSetting).where(ScheduleSetting.job_id == schedules.PUBLISH_REQUIRED)) \
+    assert db.session.scalar(select(ScheduleSetting).where(ScheduleSetting.job_id == publishing.PUBLISH_REQUIRED)) \
         is None
 
 
@@ -114,10 +115,10 @@ def test_a_bad_schedule_is_refused_with_a_message(signed_in):
 def test_switching_the_publish_step(signed_in):
     client, admin = signed_in("admin")
     assert client.post("/admin/schedules/publish-step", data={"required": "on"}).status_code == 302
-    assert schedules.publish_required() is True
+    assert publishing.publish_required() is True
     assert "Stop requiring publishing" in client.get("/admin/schedules").get_data(as_text=True)
     client.post("/admin/schedules/publish-step", data={"required": "off"})
-    assert schedules.publish_required() is False
+    assert publishing.publish_required() is False
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "schedule.publish_required")).all()
     assert [(e.details["after"], e.user_id) for e in events] == [(True, admin.id), (False, admin.id)]
     assert client.post("/admin/schedules/publish-step", data={"required": "maybe"}).status_code == 400
@@ -156,7 +157,7 @@ def test_send_now_for_one_force(signed_in, smtp, data, may_first):
 
 def test_send_now_when_the_table_is_not_published(signed_in, smtp, data, may_first):
     client, _ = signed_in("admin")
-    schedules.set_publish_required(True)
+    publishing.set_publish_required(True)
     db.session.commit()
     page = client.get("/admin/emails/send?kind=league_tables").get_data(as_text=True)
     assert "has not been published" in page and "Send 3" not in page
@@ -178,11 +179,11 @@ def test_send_now_reminders(signed_in, smtp, data, create_user, may_first):
 def test_the_email_log_filters(signed_in, data):
     client, _ = signed_in("admin")
     db.session.add_all([
-        EmailLog(kind=emails.LEAGUE_TABLE, period="2026-05", recipient="chief@kent.invalid", status="sent",
+        EmailLog(kind=email_common.LEAGUE_TABLE, period="2026-05", recipient="chief@kent.invalid", status="sent",
                  attempts=1, subject="Kent Police: May"),
-        EmailLog(kind=emails.LEAGUE_TABLE, period="2026-05", recipient="chief@essex.invalid", status="failed",
+        EmailLog(kind=email_common.LEAGUE_TABLE, period="2026-05", recipient="chief@essex.invalid", status="failed",
                  attempts=2, error="550 5.1.1 Mailbox unavailable", subject="Essex Police: May"),
-        EmailLog(kind=emails.STALE_DATA, period="2026-W18", recipient="lead@essex.invalid", status="sent",
+        EmailLog(kind=email_common.STALE_DATA, period="2026-W18", recipient="lead@essex.invalid", status="sent",
                  attempts=1),
     ])
     db.session.commit()

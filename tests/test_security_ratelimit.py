@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lms import create_app
-from lms.web import ratelimit
 from lms.extensions import db as _db
+from lms.web import ratelimit
 from tests.conftest import PASSWORD
 
 

@@ -16,8 +16,8 @@ from lms import create_app
 from lms.accounts.auth import issue_token
 from lms.config import from_environment
 from lms.extensions import db
-from lms.models import ImportBatch, Person
 from lms.imports.service import run_import
+from lms.models import ImportBatch, Person
 from tests.conftest import PASSWORD
 from tests.filemakers import LEARN_HEADERS, ROSTER_HEADERS, P, all_modules, csv_bytes, learning, roster, xlsx_bytes
 

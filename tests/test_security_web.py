@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from lms import create_app
 from lms.extensions import db
-from lms.models import ApiToken, AuditEvent, Base, ImportBatch, Person, User
 from lms.imports.service import run_import
+from lms.models import ApiToken, AuditEvent, Base, ImportBatch, Person, User
 from tests.conftest import PASSWORD
 from tests.filemakers import P, all_modules, learning, roster
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -23,7 +24,9 @@ from lms.accounts.service import UserError
 from lms.core.clock import local_time
 from lms.core.forms import ConfirmForm, attach_error, form_status
 from lms.core.transaction import committing
-from lms.models import User
+
+if TYPE_CHECKING:
+    from lms.models import User
 
 bp = Blueprint("accounts", __name__)
 

@@ -12,12 +12,12 @@ Every email goes through `deliver`: a row in `email_log` (unique per kind, perio
 repeated in the same period sends nothing twice, and a failure for one recipient is kept for the next run
 without stopping the others. `deliver` commits for that reason: each email is its own unit of work.
 
-The parts live in their own modules, and every public name stays importable from here:
+The parts live beside this module in `lms.emails`:
 
-- `email_common`: the kinds, the house style, period and date wording, links, and `Planned`/`Outcome`/`RunReport`.
-- `email_league`: which table a month's emails use, and what the league-table email says.
-- `email_reminders`: who is sent a stale-data or personal reminder, and what it says.
-- `email_publish`: publishing the table a month's emails use.
+- `common`: the kinds, the house style, links, and `Planned`/`Outcome`/`RunReport`.
+- `league`: which table a month's emails use, and what the league-table email says.
+- `reminders`: who is sent a stale-data or personal reminder, and what it says.
+- `publish`: publishing the table a month's emails use.
 - this module: delivering through the log, the runs (`send_league_tables`, `send_reminders`, `retry_failed`),
   the league-table run's plans, and the email log page.
 """
@@ -33,59 +33,34 @@ from sqlalchemy.exc import IntegrityError
 from lms import policy
 from lms.audit import service as audit
 from lms.core.clock import month_label, month_period, week_period
-from lms.core.text import long_date, plural
+from lms.core.text import plural
 from lms.emails.common import (
-    FONT,
-    KIND_LABELS,
     KINDS,
     LEAGUE_TABLE,
     MISSING_CHIEFS,
     PERSONAL_REMINDER,
     STALE_DATA,
-    STYLES,
     EmailRefused,
     Outcome,
     Planned,
     RunReport,
-    external_url,
 )
 from lms.emails.league import (
-    _missing_chiefs_email,
-    attachment_name,
-    league_email_context,
     league_subject,
+    missing_chiefs_email,
     month_table,
-    preview_league_email,
-    previous_report,
-    published_table,
     render_league_email,
 )
 from lms.emails.mailer import Mailer, MailError
-from lms.emails.publish import PublishState, publish_states, publish_table
+from lms.emails.publish import publish_required
 from lms.emails.reminders import (
-    PERSONAL_INTERVAL_DAYS,
-    STALE_AFTER_DAYS,
-    UPLOAD_LABELS,
-    StaleUpload,
     personal_plans,
     stale_data_plans,
-    stale_uploads,
 )
 from lms.extensions import db
 from lms.models import EmailLog, Force, User, utcnow
 from lms.reports import exports
 from lms.reports import figures as report_figures
-
-__all__ = [
-    "FONT", "KINDS", "KIND_LABELS", "LEAGUE_TABLE", "LOG_STATUSES", "MAX_AUTO_ATTEMPTS", "MISSING_CHIEFS",
-    "PERSONAL_INTERVAL_DAYS", "PERSONAL_REMINDER", "STALE_AFTER_DAYS", "STALE_DATA", "STYLES", "UPLOAD_LABELS",
-    "EmailRefused", "Outcome", "Planned", "PublishState", "RunReport", "StaleUpload",
-    "attachment_name", "deliver", "email_log", "external_url", "league_email_context", "league_subject",
-    "league_table_plans", "long_date", "month_label", "month_period", "month_table", "personal_plans", "plural",
-    "preview_league_email", "previous_report", "publish_states", "publish_table", "published_table",
-    "render_league_email", "retry_failed", "send_league_tables", "send_reminders", "stale_data_plans",
-    "stale_uploads", "week_period",
-]
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +223,7 @@ def league_table_plans(table: dict, period: str, forces: list[Force], *, notify_
         for admin in _admins():
             plans.append(Planned(
                 kind=MISSING_CHIEFS, period=period, recipient=admin.email, subject=subject, force_id=None,
-                render=lambda to=admin.email: _missing_chiefs_email(missing, period, to, subject),
+                render=lambda to=admin.email: missing_chiefs_email(missing, period, to, subject),
             ))
     return plans, missing
 
@@ -261,7 +236,6 @@ def send_league_tables(*, dry_run: bool = False, force_code: str | None = None, 
     Raises EmailRefused, sending nothing, when the month's table must be published and is not, or when the force
     asked for has no chief constable address.
     """
-    from lms.scheduler.settings import publish_required
 
     on = on or report_figures.today()
     period = month_period(on)

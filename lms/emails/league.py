@@ -3,7 +3,7 @@
 The month's table is the published one or, publishing not required, today's figures stored as the month's table
 when the first email goes (`month_table`), so every chief gets the same numbers. Each email compares the force
 with the last table its chief was actually sent (`previous_report`) and carries the national table as .xlsx.
-Forces with no chief constable address are listed to the admins (`_missing_chiefs_email`). The run that plans
+Forces with no chief constable address are listed to the admins (`missing_chiefs_email`). The run that plans
 and sends these emails is `lms.emails.delivery.send_league_tables`.
 """
 
@@ -242,7 +242,7 @@ def render_league_email(force: Force, table: dict, period: str, *, xlsx: bytes |
                          attachments=[Attachment(attachment_name(period), XLSX, data)])
 
 
-def _missing_chiefs_email(forces: list[Force], period: str, to: str, subject: str) -> OutgoingEmail:
+def missing_chiefs_email(forces: list[Force], period: str, to: str, subject: str) -> OutgoingEmail:
     text, html = render_parts(
         "missing_chiefs", subject=subject, month=month_label(period),
         forces=[{"name": f.name, "code": f.code} for f in forces],

@@ -4,6 +4,7 @@ email; and the monthly publish step (MSOICU and admins)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,14 +14,18 @@ from lms.core import clock
 from lms.core.clock import local_time
 from lms.core.text import long_date
 from lms.core.transaction import committing, discarding
+from lms.emails import common as email_common
 from lms.emails import delivery as emails
+from lms.emails import league
 from lms.emails import publish as publishing
 from lms.emails.common import EmailRefused
 from lms.emails.forms import PublishForm, SendNowForm
 from lms.forces import service as forces_service
 from lms.forces.service import ForceError
-from lms.models import Force
 from lms.reports import figures
+
+if TYPE_CHECKING:
+    from lms.models import Force
 
 bp = Blueprint("emails", __name__)
 
@@ -45,7 +50,7 @@ def email_log():
     args = {k: v for k, v in filters.items() if v}
     return render_template(
         "emails/log.html", rows=rows, filters=filters, total=total, page=page,
-        pages=max(1, -(-total // PAGE_SIZE)), kinds=emails.KIND_LABELS, statuses=emails.LOG_STATUSES, forces=forces,
+        pages=max(1, -(-total // PAGE_SIZE)), kinds=email_common.KIND_LABELS, statuses=emails.LOG_STATUSES, forces=forces,
         local_time=local_time, args=args,
     )
 
@@ -92,7 +97,7 @@ def send_now():
     forces = forces_service.force_choices()
     would = [o for o in report.outcomes if o.action == "would send"] if report else []
     return render_template("emails/send.html", kind=kind, kinds=SEND_KINDS, force_code=force_code, forces=forces,
-                           report=report, would=would, refused=refused, form=form, kind_labels=emails.KIND_LABELS)
+                           report=report, would=would, refused=refused, form=form, kind_labels=email_common.KIND_LABELS)
 
 
 # --- preview of a chief constable's email --------------------------------------------------------------------
@@ -117,7 +122,7 @@ def preview():
     email = notes = force = None
     if code:
         force = _preview_force()
-        email, notes = emails.preview_league_email(force)
+        email, notes = league.preview_league_email(force)
     return render_template("emails/preview.html", forces=forces, force=force, email=email, notes=notes)
 
 
@@ -125,7 +130,7 @@ def preview():
 @admin_only
 def preview_html():
     """The HTML part on its own: its inline styles need a policy of their own (scripts stay forbidden)."""
-    email, _ = emails.preview_league_email(_preview_force())
+    email, _ = league.preview_league_email(_preview_force())
     response = current_app.response_class(email.html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
@@ -137,7 +142,7 @@ def preview_html():
 @bp.route("/admin/emails/preview/attachment.xlsx")
 @admin_only
 def preview_attachment():
-    email, _ = emails.preview_league_email(_preview_force())
+    email, _ = league.preview_league_email(_preview_force())
     attachment = email.attachments[0]
     response = current_app.response_class(attachment.data, mimetype=attachment.content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{attachment.filename}"'

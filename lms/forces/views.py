@@ -3,6 +3,8 @@ and the requirements' course titles. Administrators only: every route is guarded
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -13,7 +15,9 @@ from lms.forces import requirements
 from lms.forces import service as forces
 from lms.forces.forms import ForceSettingsForm, NewRuleForm, RequirementForm, RuleForm
 from lms.forces.service import ForceError
-from lms.models import Force, User
+
+if TYPE_CHECKING:
+    from lms.models import Force, User
 
 bp = Blueprint("forces", __name__, url_prefix="/admin")
 

@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, select, text, update
 
 from lms.core.clock import today
 from lms.extensions import db
+from lms.imports.errors import ImportRefused
 from lms.imports.matching import ForceIndex
 from lms.imports.plan import PERSON_FIELDS, Plan
 from lms.models import (
@@ -187,7 +188,6 @@ def undo(batch: ImportBatch) -> set[int]:
 
 
 def _undo_roster(batch: ImportBatch, force_ids: set[int]) -> None:
-    from lms.imports.service import ImportRefused
 
     later = db.session.scalar(
         select(ImportBatch.id)

@@ -19,21 +19,14 @@ from importers import FileRefused, RowError
 from lms import policy
 from lms.audit import service as audit
 from lms.core.clock import today
-from lms.core.errors import ServiceError
 from lms.extensions import db
 from lms.forces.reference import module_aliases, role_rules
 from lms.imports import apply as import_apply
 from lms.imports import plan as import_plan
+from lms.imports.errors import ImportRefused
 from lms.imports.storage import clean_filename, store_file, stored_file
 from lms.models import KINDS, Force, ImportBatch, User, utcnow
 from lms.reports.figures import refresh_snapshots
-
-
-class ImportRefused(ServiceError):
-    """A request that cannot start: unknown kind or force, or not allowed. `status` is the HTTP status."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message, status=status)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from lms.audit import service as audit
 from lms.extensions import db
 from lms.imports.matching import ForceIndex
 from lms.models import Force, HydraAttendance, LearningRecord, MatchDecision, Person, User
-from lms.reports.figures import distinct_record_columns, refresh_snapshots
+from lms.reports.figures import distinct_record_columns, refresh_snapshots, unmatched_counts
 
 
 class DecisionError(ValueError):
@@ -71,7 +71,6 @@ def waiting(force: Force, limit: int = 200) -> tuple[list[WaitingLearner], int]:
 
 def forces_waiting() -> list[tuple[Force, int]]:
     """Forces with records in their unmatched queue, most waiting first."""
-    from lms.reports.figures import unmatched_counts
 
     counts = unmatched_counts()
     forces = {f.id: f for f in db.session.scalars(select(Force).where(Force.id.in_(counts or {-1})))}

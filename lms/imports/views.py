@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -26,7 +27,9 @@ from lms.imports.service import (
     upload_choices,
 )
 from lms.imports.storage import template_file
-from lms.models import Force, ImportBatch
+
+if TYPE_CHECKING:
+    from lms.models import Force, ImportBatch
 
 bp = Blueprint("imports", __name__)
 

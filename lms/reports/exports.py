@@ -7,9 +7,11 @@ import io
 import json
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from lms.compliance.rules import MODULES
+from lms.reports.people import outstanding_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -118,9 +120,6 @@ def people_to_xlsx(force_name: str, lines: list, as_of, deadline, description: s
     ``lines`` are `lms.reports.people.PersonLine`s; every text cell is neutralised against formula injection.
     Written in openpyxl's write-only mode: a whole force of tens of thousands of people stays quick.
     """
-    from openpyxl.cell import WriteOnlyCell
-
-    from lms.reports.people import outstanding_text
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("People")

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import func, select
 
-from lms.compliance.rules import MODULES, percent, rank_forces
+from lms.compliance import sql as rules_sql
+from lms.compliance.rules import rank_forces
 from lms.core.clock import local_date, today
 from lms.extensions import db
 from lms.models import (
@@ -31,136 +32,28 @@ from lms.models import (
 UPLOAD_KINDS = ("roster", "college-learn", "hydra")
 
 
-
-
-
-
-def _counts(relevant: int, complete: int) -> dict:
-    return {"relevant": int(relevant), "complete": int(complete), "percent": percent(int(complete), int(relevant))}
-
-
-def _progress_subqueries(as_of: date, force_ids: list[int] | None):
-    """Per-person progress on ``as_of``: a 0/1 flag per module completed (m) and Hydra attended (h), as subqueries.
-
-    One row per person with any completion; the flags are max()es rather than a count(DISTINCT), which SQLite
-    would answer with a temporary B-tree per person.
-    """
-    lr = LearningRecord
-    module_cols = [
-        func.max(case((lr.requirement_code == code, 1), else_=0)).label(code.lower()) for code in MODULES
-    ]
-    modules_q = (
-        select(lr.person_id.label("person_id"), *module_cols)
-        .where(lr.completed.is_(True), lr.completed_on <= as_of, lr.person_id.is_not(None),
-               lr.requirement_code.in_(MODULES))
-        .group_by(lr.person_id)
-    )
-    ha = HydraAttendance
-    hydra_q = (
-        select(ha.person_id.label("person_id"))
-        .where(ha.attended.is_(True), ha.session_date <= as_of, ha.person_id.is_not(None))
-        .group_by(ha.person_id)
-    )
-    if force_ids is not None:
-        modules_q = modules_q.where(lr.force_id.in_(force_ids))
-        hydra_q = hydra_q.where(ha.force_id.in_(force_ids))
-    return modules_q.subquery("m"), hydra_q.subquery("h")
-
-
-def _done(m, h):
-    """(e-learning done, Hydra done) conditions over the joined progress subqueries."""
-    modules_done = sum((getattr(m.c, code.lower()) for code in MODULES[1:]), getattr(m.c, MODULES[0].lower()))
-    return modules_done == len(MODULES), h.c.person_id.is_not(None)
-
-
-def _total(cond):
-    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-
-def _in_population(as_of: date):
-    p = Person
-    return and_(p.active.is_(True), or_(p.exempt_until.is_(None), p.exempt_until < as_of))
-
-
-def _exempt(as_of: date):
-    p = Person
-    return and_(p.active.is_(True), p.exempt_until.is_not(None), p.exempt_until >= as_of)
-
-
-def _figure_columns(as_of: date, m, h) -> list:
-    """The aggregate columns of the figures over any people, in the order `_figures_from_row` reads them."""
-    p = Person
-    el = p.elearning_required.is_(True)
-    hy = p.hydra_required.is_(True)
-    el_done, hy_done = _done(m, h)
-    relevant = or_(el, hy)
-    complete = and_(relevant, or_(~el, el_done), or_(~hy, hy_done))
-    in_population = _in_population(as_of)
-    return [
-        _total(and_(in_population, el)), _total(and_(in_population, el, el_done)),
-        _total(and_(in_population, hy)), _total(and_(in_population, hy, hy_done)),
-        _total(and_(in_population, relevant)), _total(and_(in_population, complete)),
-        *[_total(and_(in_population, el, getattr(m.c, code.lower()) == 1)) for code in MODULES],
-        _total(_exempt(as_of)),
-    ]
-
-
-def _figures_from_row(values) -> dict:
-    el_rel, el_comp, hy_rel, hy_comp, ov_rel, ov_comp, *rest = values
-    return {
-        "elearning": _counts(el_rel, el_comp),
-        "hydra": _counts(hy_rel, hy_comp),
-        "overall": _counts(ov_rel, ov_comp),
-        "modules": dict(zip(MODULES, (int(v) for v in rest[: len(MODULES)]), strict=True)),
-        "exempt": int(rest[len(MODULES)]),
-    }
-
-
 def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int, dict]:
     """Compliance figures per force id as of a date: {force_id: {"elearning":…, "hydra":…, "overall":…, "modules":…}}.
 
-    Set-based, for the whole country at once: module completions per person and Hydra attendance per person
-    (subqueries), one GROUP BY force over the relevant population joined to both, and one over everyone for the
-    exempt count (which also lists every force with a roster). Filtering the population in WHERE rather than in
-    each sum keeps the per-row work small; see bench/README.md.
+    Set-based, for the whole country at once, with the rules of `lms.compliance.sql`: module completions per
+    person and Hydra attendance per person (subqueries), one GROUP BY force over the relevant population joined
+    to both, and one over everyone for the exempt count (which also lists every force with a roster). Filtering
+    the population in WHERE rather than in each sum keeps the per-row work small; see bench/README.md.
     """
-    m, h = _progress_subqueries(as_of, force_ids)
+    done = rules_sql.progress(as_of, force_ids)
     p = Person
-    el = p.elearning_required.is_(True)
-    hy = p.hydra_required.is_(True)
-    el_done, hy_done = _done(m, h)
-    query = (
-        select(
-            p.force_id,
-            _total(el), _total(and_(el, el_done)),
-            _total(hy), _total(and_(hy, hy_done)),
-            func.count(), _total(and_(or_(~el, el_done), or_(~hy, hy_done))),
-            *[_total(and_(el, getattr(m.c, code.lower()) == 1)) for code in MODULES],
-        )
-        .select_from(p)
-        .outerjoin(m, m.c.person_id == p.id)
-        .outerjoin(h, h.c.person_id == p.id)
-        .where(_in_population(as_of), or_(el, hy))
-        .group_by(p.force_id)
-    )
-    exempt_q = select(p.force_id, _total(_exempt(as_of))).group_by(p.force_id)
+    query = done.join(
+        select(p.force_id, *rules_sql.figure_columns(done)).select_from(p)
+    ).where(rules_sql.relevant(as_of)).group_by(p.force_id)
+    exempt_q = select(p.force_id, rules_sql.total(rules_sql.exempt(as_of))).group_by(p.force_id)
     if force_ids is not None:
         query = query.where(p.force_id.in_(force_ids))
         exempt_q = exempt_q.where(p.force_id.in_(force_ids))
-    out = {force_id: _empty_figures() | {"exempt": int(n)} for force_id, n in db.session.execute(exempt_q)}
-    for row in db.session.execute(query):
-        out[row[0]] = _figures_from_row([*row[1:], out.get(row[0], {}).get("exempt", 0)])
+    out = {force_id: rules_sql.empty_figures(n) for force_id, n in db.session.execute(exempt_q)}
+    for row in db.session.execute(query).mappings():
+        force_id = row["force_id"]
+        out[force_id] = rules_sql.figures_from_row(row, out.get(force_id, {}).get("exempt", 0))
     return out
-
-
-def _empty_figures() -> dict:
-    return {
-        "elearning": _counts(0, 0),
-        "hydra": _counts(0, 0),
-        "overall": _counts(0, 0),
-        "modules": dict.fromkeys(MODULES, 0),
-        "exempt": 0,
-    }
 
 
 def unmatched_counts(force_ids: list[int] | None = None) -> dict[int, int]:
@@ -236,7 +129,8 @@ def _force_rows(force_ids: list[int] | None = None) -> list[tuple[Force, str]]:
     return [(f, r) for f, r in db.session.execute(q)]
 
 
-def _entries(as_of: date, force_ids: list[int] | None = None) -> list[dict]:
+def computed_entries(as_of: date, force_ids: list[int] | None = None) -> list[dict]:
+    """Unranked league entries (figures, data-quality counts, uploads) computed from the records, not snapshots."""
     figures = compute_figures(as_of, force_ids)
     unmatched = unmatched_counts(force_ids)
     records = record_counts(force_ids)
@@ -244,7 +138,7 @@ def _entries(as_of: date, force_ids: list[int] | None = None) -> list[dict]:
     rostered = forces_with_roster(force_ids)
     entries = []
     for force, region in _force_rows(force_ids):
-        fig = figures.get(force.id) or _empty_figures()
+        fig = figures.get(force.id) or rules_sql.empty_figures()
         entries.append(
             {
                 "code": force.code,
@@ -283,9 +177,9 @@ def league_table(as_of: date | None = None, *, use_snapshots: bool = True) -> di
     For today, fresh snapshots (refreshed after every commit and rollback) answer without recomputing.
     """
     as_of = as_of or today()
-    entries = _snapshot_entries(as_of) if use_snapshots else None
+    entries = snapshot_entries(as_of) if use_snapshots else None
     if entries is None:
-        entries = _entries(as_of)
+        entries = computed_entries(as_of)
     ranked = rank_forces(entries)
     return {
         "as_of": as_of.isoformat(),
@@ -297,7 +191,7 @@ def league_table(as_of: date | None = None, *, use_snapshots: bool = True) -> di
 def league_entries(as_of: date | None = None) -> list[dict]:
     """Ranked entries with the internal fields too (has_roster, exempt), for pages and emails."""
     as_of = as_of or today()
-    entries = _snapshot_entries(as_of) or _entries(as_of)
+    entries = snapshot_entries(as_of) or computed_entries(as_of)
     return rank_forces(entries)
 
 
@@ -310,7 +204,8 @@ def force_entry(force: Force, as_of: date | None = None) -> dict:
     raise LookupError(force.code)
 
 
-def _snapshot_entries(as_of: date) -> list[dict] | None:
+def snapshot_entries(as_of: date) -> list[dict] | None:
+    """Today's entries as stored by `refresh_snapshots`, or None when ``as_of`` is not today or any is missing or stale."""
     if as_of != today():
         return None
     rows = list(db.session.scalars(select(ForceSnapshot).where(ForceSnapshot.as_of == as_of)))
@@ -320,10 +215,14 @@ def _snapshot_entries(as_of: date) -> list[dict] | None:
     return [r.figures["entry"] for r in rows]
 
 
+# The old private name, for callers outside this package that still use it (tests, bench); use snapshot_entries.
+_snapshot_entries = snapshot_entries
+
+
 def refresh_snapshots(as_of: date | None = None, force_ids: list[int] | None = None) -> int:
     """Store today's figures per force (one row per force per day, updated in place). Flushes."""
     as_of = as_of or today()
-    entries = {e["code"]: e for e in _entries(as_of, force_ids)}
+    entries = {e["code"]: e for e in computed_entries(as_of, force_ids)}
     forces = {f.code: f for f, _ in _force_rows(force_ids)}
     existing = {
         s.force_id: s

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
@@ -13,10 +14,12 @@ from lms.compliance.rules import percent
 from lms.core import clock
 from lms.forces import service as forces
 from lms.forces.service import ForceError
-from lms.models import Force
 from lms.reports import charts, exports, figures, pages
 from lms.reports import people as people_service
 from lms.reports.dashboard import forces_by_region
+
+if TYPE_CHECKING:
+    from lms.models import Force
 
 bp = Blueprint("reports", __name__)
 

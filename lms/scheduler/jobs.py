@@ -25,7 +25,13 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import create_engine
 
+from lms.audit import service as audit
+from lms.core import clock
+from lms.emails import common as email_common
+from lms.emails import delivery as emails
 from lms.extensions import db
+from lms.reports import figures
+from lms.scheduler import settings as schedules
 
 log = logging.getLogger(__name__)
 
@@ -39,34 +45,29 @@ _app: Flask | None = None
 
 def league_tables_job() -> None:
     """Send this month's league tables (nothing twice); a refusal (table not published) is logged and audited."""
-    from lms.audit import service as audit
-    from lms.emails import delivery as emails
 
     try:
         report = emails.send_league_tables(actor_name=ACTOR)
-    except emails.EmailRefused as exc:
+    except email_common.EmailRefused as exc:
         db.session.rollback()
         log.warning("League tables not sent: %s", exc)
-        audit.record("emails.refused", None, actor=ACTOR, target=emails.LEAGUE_TABLE, reason=str(exc))
+        audit.record("emails.refused", None, actor=ACTOR, target=email_common.LEAGUE_TABLE, reason=str(exc))
         return
     _log_report("League tables", report)
 
 
 def reminders_job() -> None:
-    from lms.emails import delivery as emails
 
     _log_report("Reminders", emails.send_reminders(actor_name=ACTOR))
 
 
 def snapshots_job() -> None:
-    from lms.reports import figures
 
     count = figures.refresh_snapshots()
     log.info("Stored today's figures for %d forces", count)
 
 
 def retry_failed_job() -> None:
-    from lms.emails import delivery as emails
 
     report = emails.retry_failed(actor_name=ACTOR)
     if report.outcomes:
@@ -92,9 +93,7 @@ def _the_app() -> Flask:
         return _app
     if has_app_context():
         return current_app._get_current_object()  # type: ignore[attr-defined]
-    from lms import create_app
-
-    return create_app()
+    raise RuntimeError("Scheduler jobs run in the app given to run_scheduler (lms run-scheduler)")
 
 
 def run_job(job_id: str) -> None:
@@ -122,12 +121,11 @@ def sync_jobs(scheduler: BaseScheduler, app: Flask | None = None) -> dict[str, s
 
     A job whose schedule is unchanged is left alone, so a run missed while the scheduler was down still fires.
     """
-    from lms.scheduler import settings as schedules
 
     app = app or _the_app()
     changes: dict[str, str] = {}
     with app.app_context():
-        tz = schedules.timezone()
+        tz = clock.timezone()
         wanted = {s.spec.job_id: s for s in schedules.job_settings() if s.enabled}
         for job_id, setting in wanted.items():
             try:

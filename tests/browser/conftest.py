@@ -66,8 +66,8 @@ class LiveServer:
 
     def create_user(self, role: str, *, force: str | None = None, region: str | None = None) -> str:
         """A new account (unique email, the shared test password); returns its email."""
-        from lms.extensions import db
         from lms.accounts.service import create_user
+        from lms.extensions import db
 
         email = f"{role.replace('_', '-')}{next(self._emails)}@browser.police.invalid"
         with self.app.app_context():
@@ -88,8 +88,8 @@ class LiveServer:
     def hold_background_preview(self, kind: str, data: bytes, filename: str, force: str, email: str) -> int:
         """Store a large upload as a "processing" batch, as the upload page does, but start no worker yet."""
         from lms.extensions import db
-        from lms.models import User
         from lms.imports import background
+        from lms.models import User
 
         with self.app.app_context():
             user = db.session.scalar(db.select(User).where(User.email == email))
@@ -112,8 +112,8 @@ class LiveServer:
     def release_background_preview(self, batch_id: int):
         """Start the real worker thread for a held batch; returns the thread."""
         from lms.extensions import db
-        from lms.models import ImportBatch
         from lms.imports import background
+        from lms.models import ImportBatch
 
         with self.app.app_context():
             return background.run_pending(db.session.get(ImportBatch, batch_id))
@@ -143,8 +143,8 @@ def live_server(tmp_path_factory):
 
     from lms import create_app
     from lms.extensions import db
-    from lms.models import Base
     from lms.forces.reference import load_reference_data
+    from lms.models import Base
     from tests.conftest import fresh_database_url
 
     root = tmp_path_factory.mktemp("browser")
