@@ -1,4 +1,5 @@
-"""The set-based figures (lms.reports.figures) against the rules (lms.compliance.rules) on hand-built and generated data.
+"""The set-based figures (lms.reports.figures) against the rules (lms.compliance.rules) on hand-built and
+generated data.
 
 The generated dataset is built in Python first and inserted directly; the oracle is `compliance.force_figures`
 over the generator's own in-memory facts, so the check never reads the database the way the service does.

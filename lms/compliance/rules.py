@@ -228,6 +228,43 @@ def person_status(p: PersonFacts, as_of: date) -> PersonStatus:
     )
 
 
+# Why a record does or does not count for its person on a day (`record_verdicts`).
+COUNTS, NOT_DONE, UNDATED, LATER, LEFT, EXEMPT, NOT_REQUIRED, SUPERSEDED = (
+    "counts", "not_done", "undated", "later", "left", "exempt", "not_required", "superseded")
+
+
+def record_verdicts(status: PersonStatus, records: Iterable[tuple[str, bool, date | None]], as_of: date) -> list[str]:
+    """Why each of one person's records counts or not on ``as_of``: a verdict per ``(code, done, day)``, in order.
+
+    ``code`` is a module or ``HYDRA``; ``done`` says the record is a completion (or an attendance). The first
+    reason that applies wins: ``NOT_DONE``, ``UNDATED``, ``LATER`` (after ``as_of``), ``LEFT`` (a leaver),
+    ``EXEMPT``, ``NOT_REQUIRED``; otherwise the first record on the date that ``status`` counts for its
+    requirement ``COUNTS`` and any other is ``SUPERSEDED``. ``status`` is `person_status` on ``as_of``.
+    """
+    counted: set[str] = set()
+    verdicts: list[str] = []
+    for code, done, day in records:
+        hydra = code == HYDRA
+        earliest = status.hydra_date if hydra else status.module_dates.get(code)
+        if not done:
+            verdict = NOT_DONE
+        elif day is None:
+            verdict = UNDATED
+        elif day > as_of:
+            verdict = LATER
+        elif not status.in_population:
+            verdict = EXEMPT if status.exempt else LEFT
+        elif not (status.hydra_required if hydra else status.elearning_required):
+            verdict = NOT_REQUIRED
+        elif code not in counted and earliest == day:
+            counted.add(code)
+            verdict = COUNTS
+        else:
+            verdict = SUPERSEDED
+        verdicts.append(verdict)
+    return verdicts
+
+
 @dataclass(frozen=True, slots=True)
 class Counts:
     """How many people a measure applies to, and how many of them have done it."""

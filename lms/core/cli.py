@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from lms.extensions import db
-
 
 def fail(message: str) -> None:
     """Refuse: message on stderr, exit 1, nothing committed."""
+    from lms.extensions import db
+
     db.session.rollback()
     raise click.ClickException(message)

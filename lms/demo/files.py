@@ -41,21 +41,21 @@ from lms.demo.names import (
     SURNAMES,
 )
 from lms.demo.people import (
-    _elearning,
-    _hydra,
-    _people,
-    _strays,
-    _timeline,
     ascii_part,
+    elearning,
+    hydra,
+    people,
     session_size,
+    strays,
+    timeline,
 )
 from lms.demo.writers import (
     DATE_FORMATS,
     SHORT_NAMES,
     ExportStyle,
-    _regional_register,
-    _write_files,
     module_titles,
+    regional_register,
+    write_files,
 )
 
 __all__ = [
@@ -79,7 +79,7 @@ def build(seed: int, scale: float, today: date) -> tuple[list[DemoFile], dict[st
             continue
         rng = random.Random(f"{seed}:region:{region}")
         lines = [(m, code, att) for code, _n, _f in members for m, att in by_code[code].regional_lines]
-        files.extend(_regional_register(region, rocu, lines, rng, today, scale))
+        files.extend(regional_register(region, rocu, lines, rng, today, scale))
     order = {"roster": 0, "college-learn": 1, "hydra": 2}
     files.sort(key=lambda f: (f.uploaded_on, order[f.kind], f.filename))
     return files, {fd.info.code: fd.chief for fd in forces}
@@ -105,10 +105,10 @@ def _force(info: ForceInfo, seed: int, scale: float, today: date) -> ForceDemo:
     if info.code == "greater-manchester":
         roster_shape = "category"
     exemptions = rng.random() < 0.6 or info.code in LEADS
-    _people(fd, n, roster_shape, exemptions)
-    days = _timeline(fd)
-    _elearning(fd, days)
-    _strays(fd)
-    _hydra(fd)
-    _write_files(fd, days, roster_shape, exemptions)
+    people(fd, n, roster_shape, exemptions)
+    days = timeline(fd)
+    elearning(fd, days)
+    strays(fd)
+    hydra(fd)
+    write_files(fd, days, roster_shape, exemptions)
     return fd

@@ -23,7 +23,7 @@ def ascii_part(text: str) -> str:
     return "".join(ch for ch in decomposed if ch.isascii() and (ch.isalnum() or ch == "-")).lower()
 
 
-def _abbreviation(code: str) -> str:
+def abbreviation(code: str) -> str:
     words = code.split("-")
     return (words[0][:3] if len(words) == 1 else "".join(w[0] for w in words if w != "and")).upper()
 
@@ -32,7 +32,7 @@ def _staff_numbers(fd: ForceDemo, count: int) -> list[str]:
     style = fd.rng.choice(("prefix", "padded", "plain"))
     numbers = fd.rng.sample(range(1000, 1000 + max(count * 8, 5000)), count)
     if style == "prefix":
-        prefix = _abbreviation(fd.info.code)[:2]
+        prefix = abbreviation(fd.info.code)[:2]
         return [f"{prefix}{n:06d}" for n in numbers]
     if style == "padded":
         return [f"{n:07d}" for n in numbers]  # leading zeros that spreadsheets often drop
@@ -60,7 +60,7 @@ def _new_member(fd: ForceDemo, staff: str, emails: set[str], flags_ok: bool) -> 
     return Member(staff, forename, surname, email, rank, role, department, category, elearning, hydra, flags)
 
 
-def _people(fd: ForceDemo, n: int, shape: str, exemptions: bool) -> None:
+def people(fd: ForceDemo, n: int, shape: str, exemptions: bool) -> None:
     rng = fd.rng
     second = fd.profile.second_roster
     joiners = max(1, round(n * 0.02)) if second else 0
@@ -85,7 +85,7 @@ def _people(fd: ForceDemo, n: int, shape: str, exemptions: bool) -> None:
             rng.choice(candidates).bad_category = "PCSO"
 
 
-def _timeline(fd: ForceDemo) -> dict[str, date]:
+def timeline(fd: ForceDemo) -> dict[str, date]:
     """Upload days of the force's files; completions in a file are never later than its upload."""
     rng, p = fd.rng, fd.profile
     if p.stale:
@@ -105,7 +105,7 @@ def _moment(rng: random.Random, day: date) -> datetime:
     return datetime.combine(day, time(rng.randint(7, 21), rng.randint(0, 59)))
 
 
-def _elearning(fd: ForceDemo, days: dict[str, date]) -> None:
+def elearning(fd: ForceDemo, days: dict[str, date]) -> None:
     rng, p = fd.rng, fd.profile
     cutoff = days["college-learn"]
     start = max(EARLIEST, fd.ago(p.started))
@@ -168,7 +168,7 @@ def _typo(fd: ForceDemo, m: Member, names: set[str], staff_keys: set[str], email
     return stray
 
 
-def _strays(fd: ForceDemo) -> None:
+def strays(fd: ForceDemo) -> None:
     """Learners College Learn knows but the roster does not: typo'd identities and people missing from it."""
     rng = fd.rng
     rate = 0.015 if fd.info.code in LEADS else rng.choice((0.0, 0.003, 0.008, 0.015, 0.03))
@@ -195,7 +195,7 @@ def session_size(scale: float) -> int:
     return max(6, min(16, round(16 * scale / 0.04)))
 
 
-def _hydra(fd: ForceDemo) -> None:
+def hydra(fd: ForceDemo) -> None:
     rng, p = fd.rng, fd.profile
     regional_ok = fd.info.region != "London" and not p.stale
     lines: list[tuple[Member, str]] = []
@@ -231,7 +231,7 @@ def _session_days(rng: random.Random, first: date, last: date, k: int) -> list[d
     return sorted(picked) or [last]
 
 
-def _sessions(rng, lines, first: date, last: date, size: int, make) -> list[Session]:
+def draw_sessions(rng, lines, first: date, last: date, size: int, make) -> list[Session]:
     """Spread delegate lines over sessions; a delegate who missed one attends a later one."""
     k = max(1, math.ceil(sum(1 for _m, kind in lines if kind != "missed-then-attended") / size))
     sessions = [make(i, day) for i, day in enumerate(_session_days(rng, first, last, k))]

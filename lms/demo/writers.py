@@ -21,7 +21,7 @@ from importers.forces import FORCES
 from lms.compliance.rules import DEFAULT_RULES, MODULES
 from lms.demo.model import EARLIEST, LEADS, ROW_ERRORS, DemoFile, ForceDemo, Member, Session
 from lms.demo.names import ROLES
-from lms.demo.people import _abbreviation, _sessions, session_size
+from lms.demo.people import abbreviation, draw_sessions, session_size
 
 # How files often name a force instead of its official name (importers.forces understands them).
 SHORT_NAMES = {
@@ -68,7 +68,7 @@ DATE_FORMATS = (
 # --- Hydra registers -------------------------------------------------------------------------------------------
 
 
-def _regional_register(region, rocu, lines, rng, today, scale) -> list[DemoFile]:
+def regional_register(region, rocu, lines, rng, today, scale) -> list[DemoFile]:
     if not lines:
         return []
     uploaded = today - timedelta(days=rng.randint(4, 30))
@@ -78,7 +78,7 @@ def _regional_register(region, rocu, lines, rng, today, scale) -> list[DemoFile]
     def make(i, day):
         return Session(day, f"{name}-HYD-{i + 1:02d}", f"{name} regional training centre", f"{name} OIC co-ordinator")
 
-    sessions = _sessions(rng, flat, today - timedelta(days=330), uploaded - timedelta(days=1), session_size(scale),
+    sessions = draw_sessions(rng, flat, today - timedelta(days=330), uploaded - timedelta(days=1), session_size(scale),
                          make)
     rows = [["Session date", "Session reference", "Venue", "Facilitator", "Staff number", "Forename", "Surname",
              "Email", "Force", "Attended"]]
@@ -89,7 +89,7 @@ def _regional_register(region, rocu, lines, rng, today, scale) -> list[DemoFile]
             rows.append([s.when.strftime("%d/%m/%Y"), s.reference, s.venue, s.facilitator, m.staff, m.forename,
                          m.surname, m.email or "", force_name, _attendance(rng, kind, "words")])
     slug = region.lower().replace(" ", "-")
-    return [DemoFile("hydra", "all", f"regional_{slug}_hydra-register_{uploaded.isoformat()}.csv",
+    return [DemoFile("hydra", "all", f"regional_{slug}hydra-register_{uploaded.isoformat()}.csv",
                      _csv(rows, "utf-8-sig"), uploaded, "regional" if region == "South East" else None)]
 
 
@@ -128,7 +128,7 @@ def _xlsx(rows: list[list], title: str) -> bytes:
     return buffer.getvalue()
 
 
-def _write_files(fd: ForceDemo, days: dict[str, date], shape: str, exemptions: bool) -> None:
+def write_files(fd: ForceDemo, days: dict[str, date], shape: str, exemptions: bool) -> None:
     code, rng = fd.info.code, fd.rng
     uploader = code if code in LEADS else None
     if fd.profile.roster:
@@ -269,7 +269,7 @@ def _college_learn(fd: ForceDemo, learners: list[Member], on: date, style: Expor
 def _register(fd: ForceDemo, lines, days: dict[str, date], uploader) -> DemoFile:
     code, rng = fd.info.code, fd.rng
     on = days["hydra"]
-    abbr = _abbreviation(code)
+    abbr = abbreviation(code)
     first = max(EARLIEST, fd.ago(fd.profile.started - 20))
     venue = rng.choice(("training centre", "HQ training suite", "learning and development centre"))
 
@@ -277,7 +277,7 @@ def _register(fd: ForceDemo, lines, days: dict[str, date], uploader) -> DemoFile
         who = rng.choice(("MSOICU trainer", "MSOICU trainer", f"{fd.info.name} Hydra trainer"))
         return Session(day, f"HYD-{abbr}-{i + 1:02d}", f"{fd.info.name} {venue}", who)
 
-    sessions = _sessions(rng, lines, min(first, on - timedelta(days=1)), on - timedelta(days=1),
+    sessions = draw_sessions(rng, lines, min(first, on - timedelta(days=1)), on - timedelta(days=1),
                          session_size(fd.scale), make)
     shape = rng.choice(("canonical", "short", "names"))
     fmt = rng.choice(DATE_FORMATS)
@@ -301,4 +301,4 @@ def _register(fd: ForceDemo, lines, days: dict[str, date], uploader) -> DemoFile
                 rows.append([day, s.venue, s.facilitator, f"{m.forename} {m.surname}", fd.info.name, attended])
     if ROW_ERRORS.get(code) == "hydra" and len(rows) > 2:
         rows[2][-1] = "TBC"
-    return DemoFile("hydra", code, f"{code}_hydra-register_{on.isoformat()}.csv", _csv(rows, "utf-8"), on, uploader)
+    return DemoFile("hydra", code, f"{code}hydra-register_{on.isoformat()}.csv", _csv(rows, "utf-8"), on, uploader)

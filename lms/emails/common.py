@@ -167,5 +167,5 @@ class RunReport:
 # --- shared content ------------------------------------------------------------------------------------------
 
 
-def _module_titles() -> dict[str, str]:
+def module_titles() -> dict[str, str]:
     return {r.code: r.title for r in db.session.scalars(select(Requirement).order_by(Requirement.position))}

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.core.clock import month_label, month_period
 from lms.core.text import long_date, plural
-from lms.emails.common import LEAGUE_TABLE, STYLES, EmailRefused, _module_titles, external_url
+from lms.emails.common import LEAGUE_TABLE, STYLES, EmailRefused, external_url, module_titles
 from lms.emails.mailer import XLSX, Attachment, OutgoingEmail, render_parts
 from lms.extensions import db
 from lms.models import EmailLog, Force, PublishedTable
@@ -134,22 +134,51 @@ def league_email_context(force: Force, table: dict, period: str, previous: tuple
     entry = _entry(table, force.code)
     if entry is None:
         raise LookupError(f"{force.code} is not in the league table")
-    total = len(table["forces"])
     as_of = date.fromisoformat(table["as_of"])
-    deadline = date.fromisoformat(table["deadline"])
-    titles = _module_titles()
+    outstanding, modules = _outstanding(entry)
+    movement, previous_label = _movement(force, entry, previous)
+    unmatched = entry["unmatched_records"]
+    return {
+        "force": force,
+        "salutation": f"Dear {force.chief_name}," if force.chief_name else "Dear Chief Constable,",
+        "month": month_label(period),
+        "as_of": long_date(as_of),
+        "position": _position(force, entry, table),
+        "figures": [
+            ("Overall (all the training required of each person)", _percent(entry["overall"])),
+            ("E-learning (all four College Learn modules)", _percent(entry["elearning"])),
+            ("Hydra (an immersive session attended)", _percent(entry["hydra"])),
+        ],
+        "outstanding": outstanding,
+        "modules": modules,
+        "unmatched": (
+            f"{plural(unmatched, 'training record', 'training records')} could not be matched to anyone on your "
+            "roster, so may be missing from these figures; your force's training lead can resolve "
+            f"{'it' if unmatched == 1 else 'them'}." if unmatched else None
+        ),
+        "movement": movement,
+        "previous_label": previous_label,
+        "deadline": _deadline_text(date.fromisoformat(table["deadline"]), as_of),
+        "force_url": external_url("reports.force_page", f"/forces/{force.code}", code=force.code),
+        "national": [
+            {"rank": "-" if f["rank"] is None else str(f["rank"]), "name": f["name"], "overall": _short(f["overall"]),
+             "elearning": _short(f["elearning"]), "hydra": _short(f["hydra"]), "own": f["code"] == force.code}
+            for f in table["forces"]
+        ],
+        "attachment_name": attachment_name(period),
+        "total": len(table["forces"]),
+        "s": STYLES,
+    }
 
-    figures = [
-        ("Overall (all the training required of each person)", _percent(entry["overall"])),
-        ("E-learning (all four College Learn modules)", _percent(entry["elearning"])),
-        ("Hydra (an immersive session attended)", _percent(entry["hydra"])),
-    ]
-    outstanding = []
+
+def _outstanding(entry: dict) -> tuple[list[str], list[str]]:
+    """What is still to do, in counts (never names), and how far each module has gone."""
+    titles = module_titles()
+    outstanding, modules = [], []
     el, hy, ov = entry["elearning"], entry["hydra"], entry["overall"]
     if ov["relevant"]:
         outstanding.append(f"{plural(ov['relevant'] - ov['complete'], 'person has', 'people have')} not yet done "
                            "all the training required of them")
-    modules = []
     if el["relevant"]:
         outstanding.append(f"{plural(el['relevant'] - el['complete'], 'person has', 'people have')} not finished "
                            "the four e-learning modules")
@@ -160,63 +189,33 @@ def league_email_context(force: Force, table: dict, period: str, previous: tuple
     if hy["relevant"]:
         outstanding.append(f"{plural(hy['relevant'] - hy['complete'], 'person has', 'people have')} not attended "
                            "a Hydra session")
-    unmatched = entry["unmatched_records"]
-    unmatched_text = (
-        f"{plural(unmatched, 'training record', 'training records')} could not be matched to anyone on your "
-        "roster, so may be missing from these figures; your force's training lead can resolve "
-        f"{'it' if unmatched == 1 else 'them'}." if unmatched else None
-    )
+    return outstanding, modules
 
-    movement = None
-    previous_label = None
-    if previous is not None:
-        prev_period, prev_table = previous
-        before = _entry(prev_table, force.code)
-        if before is not None:
-            previous_label = f"{month_label(prev_period)}, figures as of {long_date(prev_table['as_of'])}"
-            movement = [
-                _rank_change(entry["rank"], before["rank"]),
-                _change("Overall", entry["overall"], before["overall"]),
-                _change("E-learning", entry["elearning"], before["elearning"]),
-                _change("Hydra", entry["hydra"], before["hydra"]),
-            ]
 
-    national = [
-        {
-            "rank": "-" if f["rank"] is None else str(f["rank"]),
-            "name": f["name"],
-            "overall": _short(f["overall"]),
-            "elearning": _short(f["elearning"]),
-            "hydra": _short(f["hydra"]),
-            "own": f["code"] == force.code,
-        }
-        for f in table["forces"]
-    ]
+def _movement(force: Force, entry: dict, previous: tuple[str, dict] | None) -> tuple[list | None, str | None]:
+    """The change in rank and figures since the previous report, and what that report was."""
+    if previous is None:
+        return None, None
+    prev_period, prev_table = previous
+    before = _entry(prev_table, force.code)
+    if before is None:
+        return None, None
+    label = f"{month_label(prev_period)}, figures as of {long_date(prev_table['as_of'])}"
+    return [
+        _rank_change(entry["rank"], before["rank"]),
+        _change("Overall", entry["overall"], before["overall"]),
+        _change("E-learning", entry["elearning"], before["elearning"]),
+        _change("Hydra", entry["hydra"], before["hydra"]),
+    ], label
+
+
+def _position(force: Force, entry: dict, table: dict) -> str:
+    """The force's rank in words, or why it has none."""
     if entry["rank"] is None:
-        position = (f"{force.name} is not ranked: it has not yet uploaded a roster showing who needs this "
-                    "training.")
-    else:
-        tied = sum(1 for f in table["forces"] if f["rank"] == entry["rank"]) > 1
-        position = f"{force.name} is ranked {entry['rank']} of {total} forces{' (tied)' if tied else ''}."
-    return {
-        "force": force,
-        "salutation": f"Dear {force.chief_name}," if force.chief_name else "Dear Chief Constable,",
-        "month": month_label(period),
-        "as_of": long_date(as_of),
-        "position": position,
-        "figures": figures,
-        "outstanding": outstanding,
-        "modules": modules,
-        "unmatched": unmatched_text,
-        "movement": movement,
-        "previous_label": previous_label,
-        "deadline": _deadline_text(deadline, as_of),
-        "force_url": external_url("reports.force_page", f"/forces/{force.code}", code=force.code),
-        "national": national,
-        "attachment_name": attachment_name(period),
-        "total": total,
-        "s": STYLES,
-    }
+        return (f"{force.name} is not ranked: it has not yet uploaded a roster showing who needs this "
+                "training.")
+    tied = sum(1 for f in table["forces"] if f["rank"] == entry["rank"]) > 1
+    return f"{force.name} is ranked {entry['rank']} of {len(table['forces'])} forces{' (tied)' if tied else ''}."
 
 
 def attachment_name(period: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from lms import policy
 from lms.core.text import long_date
-from lms.emails.common import PERSONAL_REMINDER, STALE_DATA, STYLES, Planned, RunReport, _module_titles, external_url
+from lms.emails.common import PERSONAL_REMINDER, STALE_DATA, STYLES, Planned, RunReport, external_url, module_titles
 from lms.emails.mailer import OutgoingEmail, render_parts
 from lms.extensions import db
 from lms.models import EmailLog, Force, User
@@ -137,7 +137,7 @@ def _personal_email(force: Force, forename: str, outstanding: list[str], leads: 
 def personal_plans(on: date, period: str, report: RunReport) -> list[Planned]:
     """Relevant, non-compliant people with an email in opted-in forces; never leavers or exempt people."""
     recent = _recently_reminded(on)
-    titles = _module_titles()
+    titles = module_titles()
     deadline = current_app.config["DEADLINE"]
     subject = "Reminder: OIC training you still need to complete"
     plans: list[Planned] = []

@@ -50,7 +50,8 @@ def email_log():
     args = {k: v for k, v in filters.items() if v}
     return render_template(
         "emails/log.html", rows=rows, filters=filters, total=total, page=page,
-        pages=max(1, -(-total // PAGE_SIZE)), kinds=email_common.KIND_LABELS, statuses=emails.LOG_STATUSES, forces=forces,
+        pages=max(1, -(-total // PAGE_SIZE)), kinds=email_common.KIND_LABELS, statuses=emails.LOG_STATUSES,
+        forces=forces,
         local_time=local_time, args=args,
     )
 

@@ -158,12 +158,7 @@ def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, 
             plan.errors.append(RowError(r.row, "Role category", str(exc)))
             protected_staff.add(staff_key(r.staff_number) or "")
             continue
-        values = {
-            "staff_number": r.staff_number.strip(), "forename": r.forename or "", "surname": r.surname or "",
-            "email": r.email, "rank": r.rank, "role": r.role, "department": r.department,
-            "role_category": r.role_category, "elearning_required": elearning, "hydra_required": hydra,
-            "exempt_until": r.exempt_until, "exemption_reason": r.exemption_reason,
-        }
+        values = _person_values(r, elearning, hydra)
         skey = staff_key(r.staff_number)
         too_long = _too_long(Person, {**values, "staff_key": skey, "email_key": email_key(r.email),
                                       "name_key": name_key(r.forename, r.surname)}, _PERSON_COLUMNS, r.row)
@@ -179,27 +174,45 @@ def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, 
             plan.creates.append(values)
             continue
         seen[force.id].add(person.id)
-        changed = {k: v for k, v in values.items() if getattr(person, k) != v}
-        if not person.active:
-            changed.update(active=True, left_on=None)
+        changed = _changes(person, values, skey)
         if changed:
-            if "email" in changed:
-                changed["email_key"] = email_key(changed["email"])
-            if "forename" in changed or "surname" in changed:
-                changed["name_key"] = name_key(values["forename"], values["surname"])
-            if "staff_number" in changed:
-                changed["staff_key"] = skey
             plan.updates.append((person, changed))
-    for force_id in plan.force_ids:
-        for skey, person in people_by_force[force_id].items():
-            if not person.active or person.id in seen[force_id]:
-                continue
-            # A person whose row had an error is not made a leaver.
-            if skey in protected_staff or (person.email_key and person.email_key in protected_email):
-                continue
-            plan.leavers.append(person)
+    plan.leavers.extend(_leavers(plan.force_ids, people_by_force, seen, protected_staff, protected_email))
     plan.counts.update(people_added=len(plan.creates), people_updated=len(plan.updates), leavers=len(plan.leavers))
     return plan
+
+
+def _leavers(force_ids: set[int], people_by_force: dict[int, dict[str, Person]], seen: dict[int, set[int]],
+             protected_staff: set[str], protected_email: set[str]) -> list[Person]:
+    """Active people the roster no longer lists, except those whose row had an error (they are not made leavers)."""
+    return [person for force_id in force_ids for skey, person in people_by_force[force_id].items()
+            if person.active and person.id not in seen[force_id] and skey not in protected_staff
+            and not (person.email_key and person.email_key in protected_email)]
+
+
+def _person_values(r, elearning: bool, hydra: bool) -> dict:
+    """A roster row as the Person columns it sets."""
+    return {
+        "staff_number": r.staff_number.strip(), "forename": r.forename or "", "surname": r.surname or "",
+        "email": r.email, "rank": r.rank, "role": r.role, "department": r.department,
+        "role_category": r.role_category, "elearning_required": elearning, "hydra_required": hydra,
+        "exempt_until": r.exempt_until, "exemption_reason": r.exemption_reason,
+    }
+
+
+def _changes(person: Person, values: dict, skey: str | None) -> dict:
+    """What a roster row changes about a person already known (with the keys matching uses kept in step)."""
+    changed = {k: v for k, v in values.items() if getattr(person, k) != v}
+    if not person.active:
+        changed.update(active=True, left_on=None)
+    if changed:
+        if "email" in changed:
+            changed["email_key"] = email_key(changed["email"])
+        if "forename" in changed or "surname" in changed:
+            changed["name_key"] = name_key(values["forename"], values["surname"])
+        if "staff_number" in changed:
+            changed["staff_key"] = skey
+    return changed
 
 
 def leaver_share_too_high(plan: Plan) -> tuple[int, int] | None:

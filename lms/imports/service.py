@@ -204,14 +204,7 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
     summary["id"] = target.id if target else None
 
     too_many = import_plan.leaver_share_too_high(plan) if kind == "roster" else None
-    if strict and summary["errors"]:
-        _refuse(summary, f"The file has {len(summary['errors'])} row errors and --strict was asked for: "
-                         "nothing was imported. Fix the rows listed and upload it again.")
-    elif too_many and not confirm_leavers and mode == "commit":
-        n, before = too_many
-        _refuse(summary, f"This roster would make {n} of {before} active people leavers (more than half). "
-                         "Check it is the full roster; to go ahead, confirm the leavers "
-                         "(--confirm-leavers, or tick the confirmation on the preview page).")
+    _check_refusals(summary, strict=strict, too_many=too_many if mode == "commit" and not confirm_leavers else None)
     if summary["status"] == "refused":
         if mode == "dry_run":
             return Outcome(None, summary)
@@ -220,32 +213,48 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
         if batch is not None and batch.status == "preview":
             summary["id"] = batch.id
             return Outcome(batch, summary)  # a preview stays a preview: the lead can confirm or cancel
-        if batch is not None:
-            return _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch)
-        return _finish_refused(summary, kind, force, filename, sha, data, user, mode, None)
+        return _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch)
     if too_many:
         summary["leavers_need_confirmation"] = True
 
     if mode == "dry_run":
         return Outcome(None, summary)
+    return _store_or_apply(target, plan, summary, data, user, mode)
+
+
+def _check_refusals(summary: dict, *, strict: bool, too_many: tuple[int, int] | None) -> None:
+    """Refuse the whole file when --strict meets row errors, or when a roster would make over half the force
+    leavers without confirmation."""
+    if strict and summary["errors"]:
+        _refuse(summary, f"The file has {len(summary['errors'])} row errors and --strict was asked for: "
+                         "nothing was imported. Fix the rows listed and upload it again.")
+    elif too_many:
+        n, before = too_many
+        _refuse(summary, f"This roster would make {n} of {before} active people leavers (more than half). "
+                         "Check it is the full roster; to go ahead, confirm the leavers "
+                         "(--confirm-leavers, or tick the confirmation on the preview page).")
+
+
+def _store_or_apply(target: ImportBatch, plan: import_plan.Plan, summary: dict, data: bytes, user: User | None,
+                    mode: str) -> Outcome:
+    """Keep the original file, then either leave the batch waiting as a preview or apply it now."""
     if target.stored_name is None:
         target.stored_name = store_file(data)
     if mode == "preview":
         target.status = "preview"
         target.summary = summary
-        audit.record("import.previewed", user, force_id=target.force_id, target=f"batch {target.id}", kind=kind,
-                     filename=filename)
+        audit.record("import.previewed", user, force_id=target.force_id, target=f"batch {target.id}",
+                     kind=target.kind, filename=target.filename)
         db.session.flush()
         return Outcome(target, summary)
-
     import_apply.apply(target, plan)
     summary["status"] = "committed"
     target.status = "committed"
     target.committed_at = utcnow()
     target.summary = summary
     refresh_snapshots(force_ids=sorted(plan.force_ids) or None)
-    audit.record("import.committed", user, force_id=target.force_id, target=f"batch {target.id}", kind=kind,
-                 filename=filename, rows=summary["rows"], errors=len(summary["errors"]))
+    audit.record("import.committed", user, force_id=target.force_id, target=f"batch {target.id}", kind=target.kind,
+                 filename=target.filename, rows=summary["rows"], errors=len(summary["errors"]))
     db.session.flush()
     return Outcome(target, summary)
 

@@ -205,7 +205,7 @@ def force_entry(force: Force, as_of: date | None = None) -> dict:
 
 
 def snapshot_entries(as_of: date) -> list[dict] | None:
-    """Today's entries as stored by `refresh_snapshots`, or None when ``as_of`` is not today or any is missing or stale."""
+    """Today's entries as `refresh_snapshots` stored them; None unless ``as_of`` is today and all are fresh."""
     if as_of != today():
         return None
     rows = list(db.session.scalars(select(ForceSnapshot).where(ForceSnapshot.as_of == as_of)))

@@ -16,19 +16,12 @@ from flask import current_app
 from sqlalchemy import and_, func, select
 
 from lms import policy
+from lms.compliance import sql as rules_sql
 from lms.compliance.rules import rank_forces, round_half_up
+from lms.core.clock import today
 from lms.extensions import db
 from lms.models import Force, ForceSnapshot, Person, Region
-from lms.reports.figures import (
-    UPLOAD_KINDS,
-    _counts,
-    _entries,
-    _figure_columns,
-    _progress_subqueries,
-    _snapshot_entries,
-    league_entries,
-    today,
-)
+from lms.reports.figures import UPLOAD_KINDS, computed_entries, league_entries, snapshot_entries
 
 STALE_AFTER_DAYS = 30
 UNMATCHED_SHARE = 0.05  # of the force's records
@@ -39,7 +32,7 @@ KIND_LABELS = {"roster": "roster", "college-learn": "College Learn", "hydra": "H
 
 def sum_counts(items: list[dict]) -> dict:
     """Counts added together (a region's total), with the percent of the sums."""
-    return _counts(sum(c["relevant"] for c in items), sum(c["complete"] for c in items))
+    return rules_sql.counts(sum(c["relevant"] for c in items), sum(c["complete"] for c in items))
 
 
 def rag_status(entry: dict, as_of: date, deadline: date) -> dict:
@@ -163,6 +156,11 @@ def snapshot_version() -> tuple:
 _LEAGUE_PAGE_CACHE: dict = {}
 
 
+def clear_league_page_cache() -> None:
+    """Forget the league page kept by `league_page`, so the next call builds it again (benchmarks, tests)."""
+    _LEAGUE_PAGE_CACHE.clear()
+
+
 def league_page(as_of: date | None = None) -> dict:
     """Everything the league-table page shows: ranked entries with RAG, data-quality flags and movement.
 
@@ -176,10 +174,10 @@ def league_page(as_of: date | None = None) -> dict:
         key = (as_of, deadline, current_app.config["SQLALCHEMY_DATABASE_URI"], snapshot_version())
         if _LEAGUE_PAGE_CACHE.get("key") == key:
             return _LEAGUE_PAGE_CACHE["page"]
-    entries = _snapshot_entries(as_of)
+    entries = snapshot_entries(as_of)
     if entries is None:
         key = None
-        entries = _entries(as_of)
+        entries = computed_entries(as_of)
     entries = rank_forces(entries)
     since, moves = movement(entries, as_of)
     rows = [
@@ -192,52 +190,53 @@ def league_page(as_of: date | None = None) -> dict:
     return page
 
 
+_BREAKDOWN_COLUMNS = ("people", *(f"{package}_{n}" for package in rules_sql.PACKAGES for n in ("relevant", "complete")))
+
+
 def force_breakdowns(force: Force, as_of: date, *, merge_small: bool = False) -> dict[str, list[dict]]:
     """A force's figures by department and by role category, in one GROUP BY over its active people.
 
     Each group: {"name", "people", "elearning", "hydra", "overall"}. With ``merge_small``, groups with fewer than
     SMALL_GROUP relevant people are added together into one line, so aggregates never point at an individual.
     """
-    m, h = _progress_subqueries(as_of, [force.id])
-    p = Person
-    dept = func.coalesce(p.department, "")
-    category = func.coalesce(p.role_category, "")
-    query = (
-        select(dept, category, func.count(), *_figure_columns(as_of, m, h))
-        .select_from(p)
-        .outerjoin(m, m.c.person_id == p.id)
-        .outerjoin(h, h.c.person_id == p.id)
-        .where(p.force_id == force.id, p.active.is_(True))
-        .group_by(dept, category)
-    )
-    raw: dict[str, dict[str, list[int]]] = {"department": {}, "role_category": {}}
-    for department, role_category, people, *values in db.session.execute(query):
-        numbers = [int(people), *(int(v) for v in values[:6])]
-        for key, name in (("department", department), ("role_category", role_category)):
-            label = name.strip() or "Not recorded"
-            total = raw[key].setdefault(label, [0] * 7)
-            raw[key][label] = [a + b for a, b in zip(total, numbers, strict=True)]
+    raw = _breakdown_counts(force, as_of)
     out: dict[str, list[dict]] = {}
     for key, groups in raw.items():
         items = sorted(groups.items(), key=lambda kv: kv[0].casefold())
         if merge_small:
-            small = [v for _, v in items if v[5] < SMALL_GROUP]
-            items = [(k, v) for k, v in items if v[5] >= SMALL_GROUP]
+            small = [v for _, v in items if v["overall_relevant"] < SMALL_GROUP]
+            items = [(k, v) for k, v in items if v["overall_relevant"] >= SMALL_GROUP]
             if small:
-                merged = [sum(col) for col in zip(*small, strict=True)]
+                merged = {column: sum(v[column] for v in small) for column in _BREAKDOWN_COLUMNS}
                 items.append((f"Smaller groups together ({len(small)} with fewer than {SMALL_GROUP} people "
                               "who must train)", merged))
         out[key] = [
-            {
-                "name": name,
-                "people": v[0],
-                "elearning": _counts(v[1], v[2]),
-                "hydra": _counts(v[3], v[4]),
-                "overall": _counts(v[5], v[6]),
-            }
+            {"name": name, "people": v["people"],
+             **{package: rules_sql.counts(v[f"{package}_relevant"], v[f"{package}_complete"])
+                for package in rules_sql.PACKAGES}}
             for name, v in items
         ]
     return out
+
+
+def _breakdown_counts(force: Force, as_of: date) -> dict[str, dict[str, dict[str, int]]]:
+    """{"department"|"role_category": {label: {column: count}}} for the force's active people on ``as_of``."""
+    done = rules_sql.progress(as_of, [force.id])
+    p = Person
+    dept = func.coalesce(p.department, "").label("department")
+    category = func.coalesce(p.role_category, "").label("role_category")
+    query = done.join(
+        select(dept, category, func.count().label("people"),
+               *rules_sql.figure_columns(done, among=rules_sql.in_population(as_of))).select_from(p)
+    ).where(p.force_id == force.id, rules_sql.active()).group_by(dept, category)
+    raw: dict[str, dict[str, dict[str, int]]] = {"department": {}, "role_category": {}}
+    for row in db.session.execute(query).mappings():
+        for key in raw:
+            label = row[key].strip() or "Not recorded"
+            total = raw[key].setdefault(label, dict.fromkeys(_BREAKDOWN_COLUMNS, 0))
+            for column in _BREAKDOWN_COLUMNS:
+                total[column] += int(row[column])
+    return raw
 
 
 def force_overview(force: Force, as_of: date | None = None, *, merge_small: bool = True) -> dict:
@@ -265,6 +264,7 @@ def force_overview(force: Force, as_of: date | None = None, *, merge_small: bool
         "projection": trends.projection(points, as_of, deadline),
         "horizon_years": trends.HORIZON_YEARS,
     }
+
 
 def region_slug(name: str) -> str:
     """A region's name as it appears in its page's address: "Yorkshire and the Humber" -> yorkshire-and-the-humber."""

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from importers.identity import name_key, staff_key
+from lms.compliance import rules
+from lms.compliance import sql as rules_sql
 from lms.compliance.rules import PersonFacts, PersonStatus, person_status
 from lms.extensions import db
 from lms.models import Force, HydraAttendance, ImportBatch, LearningRecord, Person
@@ -88,16 +90,13 @@ def facts_for(people: list) -> dict[int, PersonFacts]:
         chunk = ids[chunk_start:chunk_start + 5000]
         rows = db.session.execute(
             select(LearningRecord.person_id, LearningRecord.requirement_code, LearningRecord.completed_on).where(
-                LearningRecord.person_id.in_(chunk), LearningRecord.completed.is_(True),
-                LearningRecord.completed_on.is_not(None),
-            )
+                LearningRecord.person_id.in_(chunk), rules_sql.completion_record())
         )
         for pid, code, day in rows:
             completions[pid].append((code, day))
         rows = db.session.execute(
             select(HydraAttendance.person_id, HydraAttendance.session_date).where(
-                HydraAttendance.person_id.in_(chunk), HydraAttendance.attended.is_(True)
-            )
+                HydraAttendance.person_id.in_(chunk), rules_sql.attendance_record())
         )
         for pid, day in rows:
             attended[pid].append(day)
@@ -112,14 +111,14 @@ def _force_facts(force: Force, people: list, people_filter) -> dict[int, PersonF
     rows = db.session.execute(
         select(lr.person_id, lr.requirement_code, lr.completed_on)
         .join(Person, Person.id == lr.person_id)
-        .where(Person.force_id == force.id, people_filter, lr.completed.is_(True), lr.completed_on.is_not(None))
+        .where(Person.force_id == force.id, people_filter, rules_sql.completion_record())
     )
     for pid, code, day in rows:
         completions[pid].append((code, day))
     rows = db.session.execute(
         select(ha.person_id, ha.session_date)
         .join(Person, Person.id == ha.person_id)
-        .where(Person.force_id == force.id, people_filter, ha.attended.is_(True))
+        .where(Person.force_id == force.id, people_filter, rules_sql.attendance_record())
     )
     for pid, day in rows:
         attended[pid].append(day)
@@ -131,7 +130,7 @@ def force_people(force: Force, as_of: date, *, include_leavers: bool = False) ->
 
     ``line.person`` is a read-only `PersonRow` with the same attribute names as `Person`.
     """
-    people_filter = Person.active.is_(True) if not include_leavers else Person.id.is_not(None)
+    people_filter = rules_sql.active() if not include_leavers else Person.id.is_not(None)
     people = _rows(select(*_ROW_COLUMNS).where(Person.force_id == force.id, people_filter).order_by(*_ORDER))
     facts = _force_facts(force, people, people_filter)
     return [PersonLine(p, person_status(facts[p.id], as_of)) for p in people]
@@ -192,18 +191,10 @@ class PeopleFilter:
         return {k: v for k, v in out.items() if v}
 
 
-def _conditions(force: Force, as_of: date) -> dict:
-    """SQL conditions on Person (joined to the progress subqueries) for each choice of the people filter."""
-    from lms.reports import figures
-
-    m, h = figures._progress_subqueries(as_of, [force.id])
-    el_done, hy_done = figures._done(m, h)
-    el = Person.elearning_required.is_(True)
-    hy = Person.hydra_required.is_(True)
-    complete = and_(or_(~el, el_done.is_(True)), or_(~hy, hy_done))
-    outstanding = and_(figures._in_population(as_of), or_(el, hy), not_(complete))
-    return {"m": m, "h": h, "outstanding": outstanding, "exempt": figures._exempt(as_of),
-            "all": Person.active.is_(True)}
+def show_conditions(as_of: date, done: rules_sql.Progress) -> dict:
+    """The SQL condition on Person (joined to ``done``) for each choice of the people filter (`SHOW_CHOICES`)."""
+    return {"outstanding": rules_sql.outstanding(as_of, done), "exempt": rules_sql.exempt(as_of),
+            "all": rules_sql.active()}
 
 
 def _text_condition(query: str):
@@ -217,14 +208,9 @@ def _text_condition(query: str):
 
 
 def _filtered(force: Force, as_of: date, flt: PeopleFilter, columns):
-    cond = _conditions(force, as_of)
-    q = (
-        select(*columns)
-        .select_from(Person)
-        .outerjoin(cond["m"], cond["m"].c.person_id == Person.id)
-        .outerjoin(cond["h"], cond["h"].c.person_id == Person.id)
-        .where(Person.force_id == force.id, Person.active.is_(True), cond[flt.show])
-    )
+    done = rules_sql.progress(as_of, [force.id])
+    q = done.join(select(*columns).select_from(Person)).where(
+        Person.force_id == force.id, rules_sql.active(), show_conditions(as_of, done)[flt.show])
     if flt.department:
         q = q.where(Person.department == flt.department)
     if flt.role_category:
@@ -255,7 +241,7 @@ def filter_options(force: Force) -> dict[str, list[str]]:
     out = {}
     for key, column in (("departments", Person.department), ("role_categories", Person.role_category)):
         values = db.session.scalars(
-            select(column).distinct().where(Person.force_id == force.id, Person.active.is_(True), column.is_not(None))
+            select(column).distinct().where(Person.force_id == force.id, rules_sql.active(), column.is_not(None))
         )
         out[key] = sorted((v for v in values if v.strip()), key=str.casefold)
     return out
@@ -263,15 +249,13 @@ def filter_options(force: Force) -> dict[str, list[str]]:
 
 def people_counts(force: Force, as_of: date) -> dict[str, int]:
     """How many people each choice of the filter shows (before department, role and text filters)."""
-    cond = _conditions(force, as_of)
+    done = rules_sql.progress(as_of, [force.id])
+    conditions = show_conditions(as_of, done)
     row = db.session.execute(
-        select(*[func.coalesce(func.sum(case((cond[k], 1), else_=0)), 0) for k in ("outstanding", "all", "exempt")])
-        .select_from(Person)
-        .outerjoin(cond["m"], cond["m"].c.person_id == Person.id)
-        .outerjoin(cond["h"], cond["h"].c.person_id == Person.id)
-        .where(Person.force_id == force.id, Person.active.is_(True))
+        done.join(select(*[rules_sql.total(conditions[k]) for k in SHOW_CHOICES]).select_from(Person))
+        .where(Person.force_id == force.id, rules_sql.active())
     ).one()
-    return {"outstanding": int(row[0]), "all": int(row[1]), "exempt": int(row[2])}
+    return {k: int(n) for k, n in zip(SHOW_CHOICES, row, strict=True)}
 
 
 def outstanding_text(status: PersonStatus) -> str:
@@ -299,76 +283,65 @@ class RecordExplanation:
     match_method: str | None
 
 
-def _why_not_person(person: Person, status: PersonStatus, required: bool, package: str) -> str | None:
-    if not person.active:
-        return "They have left the force: leavers never count"
-    if status.exempt:
-        return f"They are exempt until {status_date(person.exempt_until)}: exempt people count nowhere"
-    if not required:
-        return f"{package} is not required of them: the record is kept but never counts"
-    return None
-
-
 def status_date(day: date | None) -> str:
+    """A date as the pages write it: 3 March 2026 (empty for none)."""
     return day.strftime("%-d %B %Y") if day else ""
+
+
+def _reason(verdict: str, record, person: Person, as_of: date) -> str:
+    """The words for a `rules.record_verdicts` verdict on a College Learn record or a Hydra attendance."""
+    hydra = isinstance(record, HydraAttendance)
+    label = "Hydra" if hydra else REQUIREMENT_LABELS.get(record.requirement_code, record.requirement_code)
+    if verdict == rules.NOT_DONE:
+        return (f"“{record.attendance}” does not count as attending" if hydra
+                else f"“{record.status}” is not a completion")
+    reasons = {
+        rules.UNDATED: "No completion date",
+        rules.LATER: f"{'Session' if hydra else 'Completed'} after {status_date(as_of)}",
+        rules.LEFT: "They have left the force: leavers never count",
+        rules.EXEMPT: f"They are exempt until {status_date(person.exempt_until)}: exempt people count nowhere",
+        rules.NOT_REQUIRED: f"{'Hydra' if hydra else 'E-learning'} is not required of them: the record is kept but "
+                            "never counts",
+        rules.COUNTS: "The first session attended" if hydra else f"The earliest completion of {label}",
+        rules.SUPERSEDED: "An earlier session already counts" if hydra else f"An earlier completion of {label} "
+                          "already counts",
+    }
+    return reasons[verdict]
+
+
+def _fact(record) -> tuple[str, bool, date | None, str]:
+    """(requirement code, done, day, status as uploaded) of a College Learn record or a Hydra attendance."""
+    if isinstance(record, HydraAttendance):
+        return rules.HYDRA, record.attended, record.session_date, record.attendance
+    return record.requirement_code, record.completed, record.completed_on, record.status
+
+
+def _explained(status: PersonStatus, person: Person, rows: list, as_of: date) -> list[RecordExplanation]:
+    """Each (record, batch) with whether it counts and why, judged by `rules.record_verdicts`."""
+    facts = [_fact(record) for record, _ in rows]
+    verdicts = rules.record_verdicts(status, [(code, done, day) for code, done, day, _ in facts], as_of)
+    return [
+        RecordExplanation(code, day, shown, verdict == rules.COUNTS, _reason(verdict, record, person, as_of), batch,
+                          record.source_row, record.match_method)
+        for (record, batch), (code, _, day, shown), verdict in zip(rows, facts, verdicts, strict=True)
+    ]
 
 
 def explain_person(person: Person, as_of: date) -> dict:
     """The 'why' behind one person's status on ``as_of``: what counts, what is missing, and each record's upload.
 
     Returns {"status": PersonStatus, "learning": [RecordExplanation], "hydra": [RecordExplanation],
-    "outstanding": text, "roster": {"created": ImportBatch|None, "updated": ImportBatch|None}}.
+    "outstanding": text, "roster": {"created": ImportBatch|None, "updated": ImportBatch|None}}. The status and
+    each record's verdict come from `lms.compliance.rules`, the rules the figures are checked against.
     """
-    facts = facts_for([person])[person.id]
-    status = person_status(facts, as_of)
+    status = person_status(facts_for([person])[person.id], as_of)
     records = person_records(person)
-    counted: set[str] = set()
-
-    learning = []
-    for record, batch in records["learning"]:
-        code = record.requirement_code
-        label = REQUIREMENT_LABELS.get(code, code)
-        counts = False
-        if not record.completed:
-            reason = f"“{record.status}” is not a completion"
-        elif record.completed_on is None:
-            reason = "No completion date"
-        elif record.completed_on > as_of:
-            reason = f"Completed after {status_date(as_of)}"
-        else:
-            reason = _why_not_person(person, status, person.elearning_required, "E-learning")
-            if reason is None:
-                if code not in counted and status.module_dates.get(code) == record.completed_on:
-                    counted.add(code)
-                    counts, reason = True, f"The earliest completion of {label}"
-                else:
-                    reason = f"An earlier completion of {label} already counts"
-        learning.append(RecordExplanation(code, record.completed_on, record.status, counts, reason, batch,
-                                          record.source_row, record.match_method))
-
-    hydra = []
-    for record, batch in records["hydra"]:
-        counts = False
-        if not record.attended:
-            reason = f"“{record.attendance}” does not count as attending"
-        elif record.session_date > as_of:
-            reason = f"Session after {status_date(as_of)}"
-        else:
-            reason = _why_not_person(person, status, person.hydra_required, "Hydra")
-            if reason is None:
-                if "HYDRA" not in counted and status.hydra_date == record.session_date:
-                    counted.add("HYDRA")
-                    counts, reason = True, "The first session attended"
-                else:
-                    reason = "An earlier session already counts"
-        hydra.append(RecordExplanation("HYDRA", record.session_date, record.attendance, counts, reason, batch,
-                                       record.source_row, record.match_method))
-
     roster = {
         "created": db.session.get(ImportBatch, person.created_batch_id) if person.created_batch_id else None,
         "updated": db.session.get(ImportBatch, person.updated_batch_id) if person.updated_batch_id else None,
     }
-    return {"status": status, "learning": learning, "hydra": hydra, "outstanding": outstanding_text(status),
+    return {"status": status, "learning": _explained(status, person, records["learning"], as_of),
+            "hydra": _explained(status, person, records["hydra"], as_of), "outstanding": outstanding_text(status),
             "roster": roster}
 
 
