@@ -59,7 +59,9 @@ def yes_no_word(text: str) -> bool | None:
 
     Case, spaces and punctuation are ignored: ``'Yes.'``, ``' y '`` and ``'TRUE'`` are all yes.
     """
-    key = normalise(text)
+    key = text.casefold()
+    if key not in YES and key not in NO:  # the usual Y or N needs no normalising
+        key = normalise(text)
     if key in YES:
         return True
     if key in NO:
@@ -77,6 +79,11 @@ def yes_no(value: object) -> bool | None:
     text = cell_text(value)
     if not text.rstrip("."):
         return None
+    folded = text.casefold()
+    if folded in YES:  # the usual Y or N, without yes_no_word's call
+        return True
+    if folded in NO:
+        return False
     answer = yes_no_word(text)
     if answer is None:
         raise ValueError(text)

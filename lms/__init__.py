@@ -1,4 +1,9 @@
-"""OIC training compliance: the Flask application factory."""
+"""OIC training compliance: the Flask application factory.
+
+Importing `lms` (which every `lms.*` import does first) loads only Flask and the settings: `create_app` imports
+the extensions and the blueprints when it builds an app, so `lms --help` starts without SQLAlchemy, Alembic or
+the features' services (bench/cli_bench.py).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,6 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from lms.config import REPO_ROOT, from_environment
-from lms.extensions import csrf, db, login_manager, migrate
 
 TEMPLATES = REPO_ROOT / "templates"
 MIGRATIONS = REPO_ROOT / "migrations"
@@ -21,6 +25,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     No side effects: no migrations, no scheduler, no demo data. Those belong to `lms` commands.
     """
+    from lms.extensions import csrf, db, login_manager, migrate
+
     instance = (config or {}).get("INSTANCE_DIR")
     settings = from_environment(instance, secret_key=(config or {}).get("SECRET_KEY"))
     app = Flask(

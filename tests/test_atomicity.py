@@ -3,8 +3,9 @@
 A real `lms import` runs in a subprocess against a database file (or a PostgreSQL database when
 LMS_TEST_DATABASE_URL is set) and is killed with SIGKILL while its transaction is open:
 
-- deterministically, with the test-only hook in lms.imports.apply (LMS_TEST_PAUSE_AFTER_ROWS makes the
-  import stop, transaction open, after writing that many rows);
+- deterministically, with tests/support/paused_lms.py: an `lms` whose import stops, transaction open, after
+  writing a given number of rows (the app's IMPORT_ROWS_WRITTEN setting; nothing in the product reads the
+  environment for it);
 - and with no hook at all, at arbitrary moments after the import took the force's write lock.
 
 Every row of every table is compared before and after; SQLite's integrity check must pass; and the same file then
@@ -34,7 +35,6 @@ from sqlalchemy.pool import NullPool
 
 from lms import create_app
 from lms.extensions import db
-from lms.imports import apply as import_apply
 from lms.imports.service import run_import
 from lms.models import Base, ImportBatch, LearningRecord, Person
 from tests.conftest import fresh_database_url
@@ -42,6 +42,7 @@ from tests.filemakers import P, all_modules, learning, roster
 
 pytestmark = pytest.mark.slow
 
+ROOT = Path(__file__).resolve().parents[1]
 BIG_ROWS = 60_000
 PEOPLE = 5_000
 TITLES = [
@@ -135,11 +136,15 @@ class Live:
                    LMS_SECRET_KEY="atomicity", PYTHONUNBUFFERED="1", **extra)
         return env
 
-    def start(self, *args: str, **extra_env: str) -> subprocess.Popen:
-        script = Path(sys.executable).with_name("lms")
-        command = [str(script)] if script.exists() else [sys.executable, "-c", "from lms.cli import main; main()"]
-        return subprocess.Popen([*command, *args], env=self.env(**extra_env), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+    def start(self, *args: str, pause_after_rows: int | None = None, pause_seconds: float = 600) -> subprocess.Popen:
+        """`lms ARGS` in its own process; with `pause_after_rows`, an import that stops mid-write."""
+        if pause_after_rows is None:
+            script = Path(sys.executable).with_name("lms")
+            command = [str(script)] if script.exists() else [sys.executable, "-c", "from lms.cli import main; main()"]
+        else:
+            command = [sys.executable, "-m", "tests.support.paused_lms", str(pause_after_rows), str(pause_seconds)]
+        return subprocess.Popen([*command, *args], env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, cwd=ROOT)
 
     def state(self) -> dict[str, list[tuple]]:
         """Every row of every table."""
@@ -267,7 +272,7 @@ def test_an_import_killed_while_writing_rows_leaves_the_database_exactly_as_befo
     records_before = live.count(LearningRecord)
 
     proc = live.start("import", "college-learn", str(files["BIG.xlsx"]), "--force", "kent",
-                      LMS_TEST_PAUSE_AFTER_ROWS="30000")
+                      pause_after_rows=30000)
     line = Lines(proc).wait_for("LMS_TEST_PAUSED", timeout=180)
     assert "after 30000 rows" in line
     assert live.writer_active() or live.sqlite_path is None  # SQLite: the write lock is held, transaction open
@@ -311,7 +316,7 @@ def test_an_import_killed_at_an_arbitrary_moment_with_no_hook_changes_nothing_or
 
 def test_a_killed_import_does_not_block_the_next_one_for_the_force(live, files):
     proc = live.start("import", "college-learn", str(files["BIG.xlsx"]), "--force", "kent",
-                      LMS_TEST_PAUSE_AFTER_ROWS="5000")
+                      pause_after_rows=5000)
     Lines(proc).wait_for("LMS_TEST_PAUSED", timeout=180)
     kill(proc)
 
@@ -331,7 +336,7 @@ def test_two_imports_for_the_same_force_at_once_run_one_after_the_other(live, fi
     batches_before = len(live.batches())
 
     first = live.start("import", "college-learn", str(files["first.xlsx"]), "--force", "kent", "--json",
-                       LMS_TEST_PAUSE_AFTER_ROWS="1000", LMS_TEST_PAUSE_SECONDS="6")
+                       pause_after_rows=1000, pause_seconds=6)
     first_lines = Lines(first)
     first_lines.wait_for("LMS_TEST_PAUSED", timeout=120)
     second = live.start("import", "college-learn", str(files["second.xlsx"]), "--force", "kent", "--json")
@@ -358,8 +363,8 @@ def test_two_imports_for_the_same_force_at_once_run_one_after_the_other(live, fi
 
 
 @pytest.fixture
-def paused_apply(monkeypatch):
-    """Make the first import in this process to write rows wait (transaction open) until released."""
+def paused_apply(app):
+    """Make the first import of this app to write rows wait (transaction open) until released."""
     paused, release = threading.Event(), threading.Event()
     state = {"done": False}
 
@@ -369,7 +374,7 @@ def paused_apply(monkeypatch):
             paused.set()
             release.wait(30)
 
-    monkeypatch.setattr(import_apply, "_test_pause", pause)
+    app.config["IMPORT_ROWS_WRITTEN"] = pause
     return paused, release
 
 

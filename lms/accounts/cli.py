@@ -8,7 +8,6 @@ import click
 from flask.cli import with_appcontext
 
 from lms.core.cli import fail
-from lms.extensions import db
 
 
 @click.command("create-user")
@@ -25,6 +24,7 @@ def create_user(email: str, role: str, force_code: str | None, region_name: str 
     from lms.accounts.auth import PasswordRejected
     from lms.accounts.service import UserError
     from lms.accounts.service import create_user as create
+    from lms.extensions import db
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     try:
@@ -44,6 +44,7 @@ def create_token(email: str) -> None:
 
     from lms.accounts.auth import issue_token
     from lms.audit import service as audit
+    from lms.extensions import db
     from lms.models import User
 
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))

@@ -1,1 +1,1 @@
-"""compliance."""
+"""Compliance: `rules` (pure, the oracle) and `sql` (the same rules as SQLAlchemy expressions)."""

@@ -354,6 +354,7 @@ def rank_forces(entries: list[dict]) -> list[dict]:
     """
 
     def by_name(entry: dict) -> tuple[str, str]:
+        """Sort key: name, case-folded, then code."""
         # Code breaks a tie on name so the order never depends on the input order.
         return (str(entry["name"]).casefold(), str(entry["code"]))
 

@@ -7,10 +7,26 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.core.cli import fail
-from lms.demo.service import DEFAULT_SCALE, DEFAULT_SEED
-from lms.extensions import db
 
 NOT_LOADED = "The database already has data; demo not loaded"
+
+
+class _ServiceDefault:
+    """An option default read from lms.demo.service when it is used (running, or `lms demo --help`).
+
+    The service imports the whole import pipeline; reading its defaults lazily keeps `lms --help` fast.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self):
+        from lms.demo import service
+
+        return getattr(service, self.name)
+
+    def __str__(self) -> str:  # what click shows as "[default: ...]"
+        return str(self())
 
 
 def _describe(data: dict[str, int]) -> str:
@@ -26,10 +42,10 @@ def _describe(data: dict[str, int]) -> str:
 @click.option("--if-empty", is_flag=True,
               help="Load only into an empty database (no people, uploads or users besides the demo's); "
                    "otherwise do nothing.")
-@click.option("--scale", type=click.FloatRange(0.001, 2.0), default=DEFAULT_SCALE, show_default=True,
+@click.option("--scale", type=click.FloatRange(0.001, 2.0), default=_ServiceDefault("DEFAULT_SCALE"), show_default=True,
               help="Size against the national workforce: 1 gives ~60% of each force's officer FTE "
                    "(about 88,000 relevant personnel).")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+@click.option("--seed", type=int, default=_ServiceDefault("DEFAULT_SEED"), show_default=True,
               help="The same seed gives the same data (on the same day); passwords are always new.")
 def demo(reset: bool, if_empty: bool, scale: float, seed: int) -> None:
     """Load realistic demo data for all 43 forces and print demo sign-ins.
@@ -43,6 +59,7 @@ def demo(reset: bool, if_empty: bool, scale: float, seed: int) -> None:
     from lms.accounts.auth import PasswordRejected
     from lms.accounts.service import UserError
     from lms.demo import service
+    from lms.extensions import db
 
     if reset and if_empty:
         raise click.UsageError("Use --reset or --if-empty, not both")

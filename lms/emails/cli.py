@@ -11,7 +11,6 @@ import click
 from flask.cli import with_appcontext
 
 from lms.core.cli import fail
-from lms.extensions import db
 
 LISTED = ("would send", "sent", "failed", "pending")
 
@@ -27,6 +26,8 @@ def echo_report(report) -> None:
 
 
 def _finish(report) -> None:
+    from lms.extensions import db
+
     if report.dry_run:
         db.session.rollback()
     else:

@@ -6,7 +6,6 @@ import click
 from flask.cli import with_appcontext
 
 from lms.core.cli import fail
-from lms.extensions import db
 
 
 def _on_off(value: str | None) -> bool | None:
@@ -24,6 +23,7 @@ def _on_off(value: str | None) -> bool | None:
               help="Email non-compliant people in this force.")
 def set_force(code: str, chief_name: str | None, chief_email: str | None, personal_reminders: str | None) -> None:
     """Change a force's settings: chief constable contact and personal reminders."""
+    from lms.extensions import db
     from lms.forces.service import ForceError, get_force, update_force
 
     try:

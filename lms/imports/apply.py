@@ -5,9 +5,7 @@ Bulk statements, not one ORM object per row: a 100,000-row export must commit in
 
 from __future__ import annotations
 
-import os
-import sys
-import time
+from collections.abc import Callable
 
 from sqlalchemy import delete, insert, select, text, update
 
@@ -33,6 +31,9 @@ ANALYZE_AFTER_ROWS = 1000
 
 SNAPSHOT_FIELDS = (*PERSON_FIELDS, "staff_key", "email_key", "name_key", "active", "left_on")
 
+# Told the number of rows of one table written so far, after each chunk (the app's IMPORT_ROWS_WRITTEN setting).
+RowsWritten = Callable[[int], None]
+
 
 def _snapshot(person: Person) -> dict:
     out = {}
@@ -50,38 +51,28 @@ def _restore_value(name: str, value):
     return value
 
 
-def _test_pause(written: int) -> None:
-    """Test-only hook (tests/test_atomicity.py), inert unless LMS_TEST_PAUSE_AFTER_ROWS is set: once that many rows
-    of one table are written, say so on stderr and sleep LMS_TEST_PAUSE_SECONDS (default 600) with the transaction
-    open, so a test can kill the process mid-write, or start a second import that must wait for this one."""
-    after = os.environ.get("LMS_TEST_PAUSE_AFTER_ROWS")
-    if after and written >= int(after):
-        os.environ.pop("LMS_TEST_PAUSE_AFTER_ROWS")  # once per process
-        sys.stderr.write(f"LMS_TEST_PAUSED after {written} rows\n")
-        sys.stderr.flush()
-        time.sleep(float(os.environ.get("LMS_TEST_PAUSE_SECONDS", "600")))
-
-
-def _insert_chunks(model, rows: list[dict]) -> None:
+def _insert_chunks(model, rows: list[dict], rows_written: RowsWritten | None = None) -> None:
     # Core executemany on the table: the ORM's bulk path splits rows by which values are NULL.
     table = model.__table__
     for start in range(0, len(rows), CHUNK):
         db.session.execute(table.insert(), rows[start:start + CHUNK])
-        _test_pause(min(start + CHUNK, len(rows)))
+        if rows_written is not None:
+            rows_written(min(start + CHUNK, len(rows)))
 
 
-def apply(batch: ImportBatch, plan: Plan) -> None:
-    """Write the plan as part of the caller's transaction."""
+def apply(batch: ImportBatch, plan: Plan, *, rows_written: RowsWritten | None = None) -> None:
+    """Write the plan as part of the caller's transaction. `rows_written(n)` is told after each chunk of records
+    (tests use it to stop an import mid-write; see tests/support/paused_lms.py)."""
     for force_id in sorted(plan.force_ids):
         db.session.add(BatchForce(batch_id=batch.id, force_id=force_id))
     if plan.kind == "roster":
-        _apply_roster(batch, plan)
+        _apply_roster(batch, plan, rows_written)
         written = len(plan.creates) + len(plan.updates) + len(plan.leavers)
         tables = [Person, PersonChange, LearningRecord, HydraAttendance]  # records are re-matched
     elif plan.kind == "college-learn":
         for row in plan.records:
             row["batch_id"] = batch.id
-        _insert_chunks(LearningRecord, plan.records)
+        _insert_chunks(LearningRecord, plan.records, rows_written)
         written, tables = len(plan.records), [LearningRecord]
     else:
         for (day, reference, venue, facilitator), rows in plan.sessions.items():
@@ -92,7 +83,7 @@ def apply(batch: ImportBatch, plan: Plan) -> None:
             for row in rows:
                 row["batch_id"] = batch.id
                 row["session_id"] = session.id
-            _insert_chunks(HydraAttendance, rows)
+            _insert_chunks(HydraAttendance, rows, rows_written)
         written, tables = sum(len(rows) for rows in plan.sessions.values()), [HydraSession, HydraAttendance]
     db.session.flush()
     if written >= ANALYZE_AFTER_ROWS:
@@ -113,7 +104,7 @@ def _refresh_statistics(models) -> None:
     db.session.execute(text("ANALYZE " + ", ".join(model.__tablename__ for model in models)))
 
 
-def _apply_roster(batch: ImportBatch, plan: Plan) -> None:
+def _apply_roster(batch: ImportBatch, plan: Plan, rows_written: RowsWritten | None) -> None:
     changes: list[dict] = []
     if plan.creates:
         for row in plan.creates:
@@ -142,7 +133,7 @@ def _apply_roster(batch: ImportBatch, plan: Plan) -> None:
     for rows in by_keys.values():
         for start in range(0, len(rows), CHUNK):
             db.session.execute(update(Person), rows[start:start + CHUNK])
-    _insert_chunks(PersonChange, changes)
+    _insert_chunks(PersonChange, changes, rows_written)
     db.session.flush()
     db.session.expire_all()
     rematched = rematch(plan.force_ids)

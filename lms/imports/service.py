@@ -247,7 +247,7 @@ def _store_or_apply(target: ImportBatch, plan: import_plan.Plan, summary: dict, 
                      kind=target.kind, filename=target.filename)
         db.session.flush()
         return Outcome(target, summary)
-    import_apply.apply(target, plan)
+    import_apply.apply(target, plan, rows_written=current_app.config.get("IMPORT_ROWS_WRITTEN"))
     summary["status"] = "committed"
     target.status = "committed"
     target.committed_at = utcnow()

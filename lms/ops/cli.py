@@ -9,7 +9,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.core.cli import fail
-from lms.extensions import db
 
 
 @click.command("init-db")
@@ -18,6 +17,7 @@ def init_db() -> None:
     """Create or upgrade the schema (migrations) and load the 43 forces. Idempotent."""
     from flask_migrate import upgrade
 
+    from lms.extensions import db
     from lms.forces.reference import load_reference_data
 
     upgrade(directory=current_app.extensions["migrate"].directory)
@@ -37,6 +37,7 @@ def backup_database(file: Path) -> None:
     The file holds personal data: it is created readable by its owner only.
     """
     from lms.audit import service as audit
+    from lms.extensions import db
     from lms.ops.backup import BackupError, backup
 
     try:
@@ -60,6 +61,7 @@ def restore_database(file: Path, yes: bool) -> None:
     printed. Run `lms init-db` afterwards if the backup was made by an older version of the service.
     """
     from lms.audit import service as audit
+    from lms.extensions import db
     from lms.ops.backup import BackupError, restore
 
     if not yes:

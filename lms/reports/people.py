@@ -45,6 +45,7 @@ class PersonRow:
 
     @property
     def full_name(self) -> str:
+        """Forename and surname, as `Person.full_name`."""
         return f"{self.forename} {self.surname}".strip()
 
 
@@ -62,6 +63,8 @@ def _rows(query) -> list[PersonRow]:
 
 @dataclass(frozen=True, slots=True)
 class PersonLine:
+    """A person with their status on a day, as the people pages list them."""
+
     person: PersonRow | Person
     status: PersonStatus
 

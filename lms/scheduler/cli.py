@@ -7,7 +7,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.core.cli import fail
-from lms.extensions import db
 
 
 @click.command("run-scheduler")
@@ -22,6 +21,7 @@ def run_scheduler() -> None:
 
     from sqlalchemy.exc import SQLAlchemyError
 
+    from lms.extensions import db
     from lms.scheduler import jobs
     from lms.scheduler import settings as schedules
 

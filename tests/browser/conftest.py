@@ -124,10 +124,6 @@ class LiveServer:
         assert result.exit_code == 0, result.output
         return result.output
 
-    def has_route(self, prefix: str) -> str | None:
-        """The first URL rule starting with `prefix`, if any blueprint offers one."""
-        return next((r.rule for r in self.app.url_map.iter_rules() if r.rule.startswith(prefix)), None)
-
     def force_api(self, code: str) -> dict:
         """The API's object for a force, computed in-process (the contract the pages must agree with)."""
         from lms.reports.figures import league_table

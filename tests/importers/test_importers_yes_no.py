@@ -1,7 +1,7 @@
 """One yes/no parser for every yes/no cell: the roster's E-learning/Hydra required flags and Hydra attendance.
 
-It accepts everything either of the two earlier parsers took (the roster's Y/N, yes/no, true/false, T/F, 1/0
-with trailing dots, and the register's yes/no words with spaces and punctuation ignored), and nothing else.
+One rule, so that nothing either earlier parser took is refused: the roster's words (Y/N, yes/no, true/false,
+T/F, 1/0) with the register's leniency (case, spaces and punctuation ignored). Any other word is refused.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: factories, file makers, servers. No test module imports another test module."""
