@@ -8,47 +8,21 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 
 from lms import create_app
 from lms.extensions import db as _db
 from lms.models import Base
-
-PASSWORD = "correct-horse-battery-staple"
-
-
-def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
-def postgres_database(base_url: str, name: str) -> str:
-    """Create (or recreate) a fresh database `name` on the server of `base_url`; return its URL."""
-    url = make_url(base_url)
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def fresh_database_url(tmp_path: Path, label: str) -> str:
-    """An empty database for a test that needs its own (migrations, subprocesses)."""
-    base = os.environ.get("LMS_TEST_DATABASE_URL")
-    if base and base.startswith("postgresql"):
-        return postgres_database(base, f"lms_{label}_{_worker()}")
-    return f"sqlite:///{tmp_path / (label + '.db')}"
+from tests.support.app import PASSWORD, postgres_database, sign_in, worker
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     base = os.environ.get("LMS_TEST_DATABASE_URL")
     if base and base.startswith("postgresql"):
-        url = postgres_database(base, f"lms_test_{_worker()}")
+        url = postgres_database(base, f"lms_test_{worker()}")
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'lms.db'}"
     engine = create_engine(url)
@@ -136,9 +110,6 @@ def create_user(app):
     return make
 
 
-def sign_in(client, email: str, password: str = PASSWORD):
-    """Sign in through the real form."""
-    return client.post("/sign-in", data={"email": email, "password": password}, follow_redirects=False)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 
 from lms import STATIC, create_app
 from lms.extensions import db
-from tests.conftest import fresh_database_url, sign_in
+from tests.support.app import fresh_database_url, sign_in
 
 
 def _bare_app(tmp_path: Path, url: str, **extra):

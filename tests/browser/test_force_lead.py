@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import expect, sign_in, summary_value, upload_file
-from tests.filemakers import P, all_modules, hydra, learning, roster
+from tests.support.browser import expect, sign_in, summary_value, upload_file
+from tests.support.files import P, all_modules, hydra, learning, roster
 
 pytestmark = pytest.mark.browser
 

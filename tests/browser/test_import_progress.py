@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import Workbook
 
-from tests.browser.conftest import new_context, sign_in, summary_value, upload_file, watched_page
-from tests.filemakers import LEARN_HEADERS, MODULE_TITLES, P, csv_bytes, roster
+from tests.support.browser import new_context, sign_in, summary_value, upload_file, watched_page
+from tests.support.files import LEARN_HEADERS, MODULE_TITLES, P, csv_bytes, roster
 
 pytestmark = pytest.mark.browser
 

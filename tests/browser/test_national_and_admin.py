@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser.conftest import expect, sign_in, summary_value
-from tests.filemakers import P, all_modules, learning, roster
+from tests.support.browser import expect, sign_in, summary_value
+from tests.support.files import P, all_modules, learning, roster
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, expect, sign_in
+from tests.support.browser import PASSWORD, expect, sign_in
 
 pytestmark = pytest.mark.browser
 
