@@ -6,6 +6,7 @@ Bulk statements, not one ORM object per row: a 100,000-row export must commit in
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import delete, insert, select, text, update
 
@@ -45,8 +46,6 @@ def _snapshot(person: Person) -> dict:
 
 def _restore_value(name: str, value):
     if value is not None and name in ("exempt_until", "left_on"):
-        from datetime import date
-
         return date.fromisoformat(value)
     return value
 

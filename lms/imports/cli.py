@@ -40,6 +40,7 @@ def _print_summary(summary: dict, as_json: bool) -> None:
 
 @click.command("import")
 @with_appcontext
+# The kinds of importers.base.KINDS, spelt out so that `lms --help` need not load the readers (a test checks).
 @click.argument("kind", type=click.Choice(["roster", "college-learn", "hydra"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--force", "force_code", required=True, help="Force code, or 'all' to route rows by their Force column.")

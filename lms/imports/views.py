@@ -52,6 +52,14 @@ def _user():
     return current_user._get_current_object()
 
 
+def _confirmed_batch(batch_id: int) -> ImportBatch:
+    """The batch a confirmed POST acts on (400 without the form's CSRF token)."""
+    item = _batch_or_404(batch_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return item
+
+
 def _batch_or_404(batch_id: int) -> ImportBatch:
     try:
         return get_batch(batch_id, _user())
@@ -120,10 +128,7 @@ def progress(batch_id: int):
 @policy.signed_in
 def commit(batch_id: int):
     """Commit a previewed batch in one transaction."""
-    item = _batch_or_404(batch_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    item = _confirmed_batch(batch_id)
     try:
         with committing():
             outcome = commit_preview(item, _user(), confirm_leavers=request.form.get("confirm_leavers") == "yes")
@@ -142,10 +147,7 @@ def commit(batch_id: int):
 @policy.signed_in
 def cancel(batch_id: int):
     """Discard a preview: nothing was applied."""
-    item = _batch_or_404(batch_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    item = _confirmed_batch(batch_id)
     try:
         with committing():
             cancel_preview(item, _user())

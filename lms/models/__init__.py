@@ -1,7 +1,8 @@
 """Typed SQLAlchemy 2.0 models, one module per aggregate."""
 
+from importers.base import KINDS
 from lms.models.base import Base, utcnow
-from lms.models.imports import KINDS, BatchForce, HydraAttendance, HydraSession, ImportBatch, LearningRecord
+from lms.models.imports import BatchForce, HydraAttendance, HydraSession, ImportBatch, LearningRecord
 from lms.models.ops import AuditEvent, EmailLog, ForceSnapshot, PublishedTable, ScheduleSetting
 from lms.models.org import Force, Region
 from lms.models.people import MatchDecision, Person, PersonChange, Requirement, RoleRule

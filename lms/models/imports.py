@@ -11,7 +11,6 @@ from lms.models.base import Base, utcnow
 from lms.models.org import Force
 from lms.models.user import User
 
-KINDS = ("roster", "college-learn", "hydra")
 STATUSES = ("processing", "preview", "committed", "refused", "rolled_back", "cancelled")
 
 

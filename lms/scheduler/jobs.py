@@ -12,6 +12,7 @@ Each job runs in its own app context and commits at its end (the boundary); emai
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -191,8 +192,6 @@ def add_sync_job(scheduler: BaseScheduler, app: Flask) -> None:
 
 def run_scheduler(app: Flask) -> None:
     """Run the scheduler in the foreground until SIGTERM (running jobs finish first) or Ctrl-C (they do not)."""
-    import signal
-
     global _app
     _app = app
     scheduler = build_scheduler(app)

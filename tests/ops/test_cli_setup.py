@@ -227,3 +227,11 @@ def test_league_table_to_a_file(runner, tmp_path, api_table):
 @pytest.mark.parametrize("args", [["--format", "pdf"], ["--as-of", "31/03/2026"]])
 def test_league_table_usage_errors(runner, args):
     assert invoke(runner, "league-table", *args).exit_code == 2
+
+
+def test_lms_import_offers_exactly_the_kinds_of_file_the_readers_know():
+    from importers.base import KINDS
+    from lms.imports.cli import import_file
+
+    (kind,) = [p for p in import_file.params if p.name == "kind"]
+    assert tuple(kind.type.choices) == KINDS

@@ -1,6 +1,6 @@
 """Who may do what, route by route: the expected outcome of every (endpoint, method) for every actor, written once.
 
-tests/test_authz_matrix.py requests every cell and checks the answer; it also fails when the app has a route that
+tests/web/test_authz_matrix.py requests every cell and checks the answer; it also fails when the app has a route that
 is not in TABLE (or TABLE names a route the app no longer has), so a new route cannot go unreviewed.
 
 The actors (DESIGN.md "Users"): nobody signed in; the force lead of Kent and of Surrey; the regional co-ordinator of

@@ -1,4 +1,5 @@
-"""The authorisation matrix: every route of the URL map x every actor, against the outcomes in tests/support/authz_table.py.
+"""The authorisation matrix: every route of the URL map x every actor, against the outcomes in
+tests/support/authz_table.py.
 
 Besides the status, every answer is searched for the names, emails and staff numbers of the seeded people: only a
 force's own lead and admins may ever see them (DESIGN.md "Users"). A request that is refused must change nothing.
@@ -356,7 +357,8 @@ def test_authorisation_matrix(world, endpoint, method, case, actor, via):
 
 
 def test_every_route_of_the_app_is_in_the_table(world):
-    """A new route fails here until its row is added to tests/support/authz_table.py (and an old row once it is gone)."""
+    """A new route fails here until its row is added to tests/support/authz_table.py (and an old row once it is
+    gone)."""
     in_app = {(rule.endpoint, method) for rule in world.app.url_map.iter_rules()
               if rule.endpoint not in SKIPPED_ENDPOINTS for method in rule.methods - IGNORED_METHODS}
     in_table = {key[:2] for key in TABLE}
