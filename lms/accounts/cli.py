@@ -24,14 +24,15 @@ def create_user(email: str, role: str, force_code: str | None, region_name: str 
     from lms.accounts.auth import PasswordRejected
     from lms.accounts.service import UserError
     from lms.accounts.service import create_user as create
-    from lms.extensions import db
+    from lms.core.transaction import committing
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     try:
-        user = create(email, role, password=password, force_code=force_code, region_name=region_name, name=name)
+        with committing():
+            user = create(email, role, password=password, force_code=force_code, region_name=region_name,
+                          name=name)
     except (UserError, PasswordRejected) as exc:
         fail(str(exc))
-    db.session.commit()
     click.echo(f"Created {user.role} {user.email}")
 
 
@@ -40,17 +41,16 @@ def create_user(email: str, role: str, force_code: str | None, region_name: str 
 @click.argument("email")
 def create_token(email: str) -> None:
     """Print a new API token for that user (shown once; only its hash is stored)."""
-    from sqlalchemy import select
 
     from lms.accounts.auth import issue_token
+    from lms.accounts.service import user_by_email
     from lms.audit import service as audit
-    from lms.extensions import db
-    from lms.models import User
+    from lms.core.transaction import committing
 
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = user_by_email(email)
     if user is None:
         fail(f"No user with the email {email}")
-    token = issue_token(user)
-    audit.record("token.created", None, actor="cli", target=user.email)
-    db.session.commit()
+    with committing():
+        token = issue_token(user)
+        audit.record("token.created", None, actor="cli", target=user.email)
     click.echo(token)

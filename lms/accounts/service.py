@@ -73,6 +73,11 @@ def set_password(user: User, password: str) -> None:
     db.session.flush()
 
 
+def user_by_email(email: str) -> User | None:
+    """The account with this email (any case), if there is one."""
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
 def all_users() -> list[User]:
     """Every account, by email, with its force and region loaded."""
     query = select(User).options(joinedload(User.force), joinedload(User.region)).order_by(User.email)

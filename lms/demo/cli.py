@@ -58,8 +58,8 @@ def demo(reset: bool, if_empty: bool, scale: float, seed: int) -> None:
 
     from lms.accounts.auth import PasswordRejected
     from lms.accounts.service import UserError
+    from lms.core.transaction import committing
     from lms.demo import service
-    from lms.extensions import db
 
     if reset and if_empty:
         raise click.UsageError("Use --reset or --if-empty, not both")
@@ -82,10 +82,10 @@ def demo(reset: bool, if_empty: bool, scale: float, seed: int) -> None:
         click.echo("Deleted people, records, uploads, snapshots, emails, audit events and demo users")
     click.echo(f"Loading demo data for 43 forces (scale {scale:g}, seed {seed})...")
     try:
-        result = service.load(scale=scale, seed=seed, log=lambda message: click.echo(f"  {message}"))
+        with committing():
+            result = service.load(scale=scale, seed=seed, log=lambda message: click.echo(f"  {message}"))
     except (service.DemoError, UserError, PasswordRejected) as exc:
         fail(str(exc))
-    db.session.commit()
     for path in stale_files:
         path.unlink(missing_ok=True)
     _report(result, current_app.config["BASE_URL"])

@@ -29,7 +29,7 @@ def _finish(report) -> None:
     from lms.extensions import db
 
     if report.dry_run:
-        db.session.rollback()
+        db.session.rollback()  # a dry run logs nothing
     else:
         db.session.commit()
     echo_report(report)

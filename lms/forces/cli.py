@@ -23,15 +23,15 @@ def _on_off(value: str | None) -> bool | None:
               help="Email non-compliant people in this force.")
 def set_force(code: str, chief_name: str | None, chief_email: str | None, personal_reminders: str | None) -> None:
     """Change a force's settings: chief constable contact and personal reminders."""
-    from lms.extensions import db
+    from lms.core.transaction import committing
     from lms.forces.service import ForceError, get_force, update_force
 
     try:
-        force = get_force(code)
-        update_force(force, chief_name=chief_name, chief_email=chief_email,
-                     personal_reminders=_on_off(personal_reminders))
+        with committing():
+            force = get_force(code)
+            update_force(force, chief_name=chief_name, chief_email=chief_email,
+                         personal_reminders=_on_off(personal_reminders))
     except ForceError as exc:
         fail(str(exc))
-    db.session.commit()
     click.echo(f"{force.name}: chief constable {force.chief_name or '(no name)'} <{force.chief_email or 'no email'}>, "
                f"personal reminders {'on' if force.personal_reminders else 'off'}")

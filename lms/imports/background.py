@@ -11,6 +11,7 @@ from sqlalchemy import update
 from importers import FileRefused
 from importers.guard import sniff
 from lms.audit import service as audit
+from lms.core.transaction import committing
 from lms.extensions import db
 from lms.imports.service import check_request, run_import
 from lms.imports.storage import clean_filename, store_file, stored_file
@@ -67,18 +68,17 @@ def _work(app, batch_id: int) -> None:
                     conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id)
                                  .values(progress_rows=done, progress_total=total))
 
-            run_import(batch.kind, data, batch.filename, force_code, user, mode="preview", batch=batch,
-                       progress=progress)
-            db.session.commit()
+            with committing():
+                run_import(batch.kind, data, batch.filename, force_code, user, mode="preview", batch=batch,
+                           progress=progress)
         except Exception:  # noqa: BLE001 - a worker must always leave the batch in a final state
             app.logger.exception("Background preview of batch %s failed", batch_id)
-            db.session.rollback()
-            batch = db.session.get(ImportBatch, batch_id)
-            if batch is not None and batch.status == "processing":
-                batch.status = "refused"
-                batch.summary = {**(batch.summary or {}), "status": "refused",
-                                 "message": "The file could not be processed. Nothing was imported; "
-                                            "check it opens in Excel and upload it again."}
-                db.session.commit()
+            with committing():
+                batch = db.session.get(ImportBatch, batch_id)
+                if batch is not None and batch.status == "processing":
+                    batch.status = "refused"
+                    batch.summary = {**(batch.summary or {}), "status": "refused",
+                                     "message": "The file could not be processed. Nothing was imported; "
+                                                "check it opens in Excel and upload it again."}
         finally:
             db.session.remove()

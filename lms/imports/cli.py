@@ -52,27 +52,24 @@ def _print_summary(summary: dict, as_json: bool) -> None:
 def import_file(kind: str, file: Path, force_code: str, dry_run: bool, strict: bool, confirm_leavers: bool,
                 as_json: bool, as_email: str | None) -> None:
     """Import a roster, College Learn export or Hydra register; commits valid rows and lists skipped ones."""
-    from sqlalchemy import select
-
-    from lms.extensions import db
+    from lms.accounts.service import user_by_email
+    from lms.core.transaction import committing
     from lms.imports.service import ImportRefused, run_import
-    from lms.models import User
 
     user = None
     if as_email:
-        user = db.session.scalar(select(User).where(User.email == as_email.strip().lower()))
+        user = user_by_email(as_email)
         if user is None:
             fail(f"No user with the email {as_email}")
     try:
-        outcome = run_import(kind, file.read_bytes(), file.name, force_code, user,
-                             mode="dry_run" if dry_run else "commit", strict=strict,
-                             confirm_leavers=confirm_leavers, progress=_progress_bar(as_json))
+        with committing():
+            outcome = run_import(kind, file.read_bytes(), file.name, force_code, user,
+                                 mode="dry_run" if dry_run else "commit", strict=strict,
+                                 confirm_leavers=confirm_leavers, progress=_progress_bar(as_json))
     except ImportRefused as exc:
-        db.session.rollback()
         if as_json:
             click.echo(json.dumps({"error": exc.message, "details": []}))
         fail(exc.message)
-    db.session.commit()
     _print_summary(outcome.summary, as_json)
     if outcome.refused:
         raise SystemExit(1)
@@ -101,13 +98,12 @@ def _progress_bar(quiet: bool):
 @click.argument("batch_id", type=int)
 def rollback_batch(batch_id: int) -> None:
     """Undo a committed batch: the figures return exactly to what they were."""
-    from lms.extensions import db
+    from lms.core.transaction import committing
     from lms.imports.service import ImportRefused, get_batch, rollback
 
     try:
-        batch = get_batch(batch_id, None)
-        rollback(batch, None)
+        with committing():
+            rollback(get_batch(batch_id, None), None)
     except ImportRefused as exc:
         fail(exc.message)
-    db.session.commit()
     click.echo(f"Batch {batch_id} rolled back")

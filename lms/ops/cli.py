@@ -17,12 +17,12 @@ def init_db() -> None:
     """Create or upgrade the schema (migrations) and load the 43 forces. Idempotent."""
     from flask_migrate import upgrade
 
-    from lms.extensions import db
+    from lms.core.transaction import committing
     from lms.forces.reference import load_reference_data
 
     upgrade(directory=current_app.extensions["migrate"].directory)
-    added = load_reference_data()
-    db.session.commit()
+    with committing():
+        added = load_reference_data()
     click.echo("Database is up to date. Added: " + ", ".join(f"{v} {k}" for k, v in added.items()))
 
 
@@ -37,15 +37,15 @@ def backup_database(file: Path) -> None:
     The file holds personal data: it is created readable by its owner only.
     """
     from lms.audit import service as audit
-    from lms.extensions import db
+    from lms.core.transaction import committing
     from lms.ops.backup import BackupError, backup
 
     try:
         done = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
     except BackupError as exc:
         fail(str(exc))
-    audit.record("database.backed_up", None, actor="cli", target=str(file))
-    db.session.commit()
+    with committing():
+        audit.record("database.backed_up", None, actor="cli", target=str(file))
     click.echo(done.message)
 
 
@@ -61,6 +61,7 @@ def restore_database(file: Path, yes: bool) -> None:
     printed. Run `lms init-db` afterwards if the backup was made by an older version of the service.
     """
     from lms.audit import service as audit
+    from lms.core.transaction import committing
     from lms.extensions import db
     from lms.ops.backup import BackupError, restore
 
@@ -78,8 +79,8 @@ def restore_database(file: Path, yes: bool) -> None:
     if done.safety_copy:
         click.echo(f"Safety copy of the database as it was: {done.safety_copy}")
     try:
-        audit.record("database.restored", None, actor="cli", target=str(file))
-        db.session.commit()
-    except Exception:  # noqa: BLE001 - a backup of an older schema may not take the entry; the restore stands
-        db.session.rollback()
+        with committing():
+            audit.record("database.restored", None, actor="cli", target=str(file))
+    except Exception:  # noqa: BLE001, S110 - a backup of an older schema may not take the entry; the restore stands
+        pass
     click.echo(done.message)

@@ -28,6 +28,7 @@ from sqlalchemy import create_engine
 
 from lms.audit import service as audit
 from lms.core import clock
+from lms.core.transaction import committing
 from lms.emails import common as email_common
 from lms.emails import delivery as emails
 from lms.extensions import db
@@ -107,11 +108,10 @@ def run_job(job_id: str) -> None:
     log.info("Scheduler job %s starting", job_id)
     with app.app_context():
         try:
-            JOB_FUNCTIONS[job_id]()
-            db.session.commit()
+            with committing():
+                JOB_FUNCTIONS[job_id]()
         except Exception:
             # Logged, not raised: the next run starts afresh, and the job stays scheduled.
-            db.session.rollback()
             log.exception("Scheduler job %s failed", job_id)
         else:
             log.info("Scheduler job %s done in %.1fs", job_id, time.monotonic() - started)
