@@ -28,39 +28,8 @@ DEFAULT_RULES: dict[str, tuple[bool, bool]] = {
     "other": (False, False),
 }
 
-_YES = frozenset({"y", "yes", "true", "1"})
-_NO = frozenset({"n", "no", "false", "0"})
 
 
-def parse_yes_no(value: object) -> bool | None:
-    """Read a roster's Y/N cell: ``True``/``False``, or ``None`` when the cell is blank.
-
-    Accepts Y/N, yes/no, true/false and 1/0 in any case with surrounding spaces, Python bools,
-    and the numbers 1 and 0 (spreadsheet readers hand numeric cells over as ints or floats).
-    Anything else raises ``ValueError`` with a message fit to show as a row error.
-    """
-    if value is None:
-        return None
-    # bool before int: bool is a subclass of int.
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        if value == 1:
-            return True
-        if value == 0:
-            return False
-        raise ValueError(f"{value} is not Y or N")
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        folded = text.casefold()
-        if folded in _YES:
-            return True
-        if folded in _NO:
-            return False
-        raise ValueError(f"{text} is not Y or N")
-    raise ValueError(f"{value} is not Y or N")
 
 
 class UnknownRoleCategory(ValueError):

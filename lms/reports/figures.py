@@ -215,9 +215,6 @@ def snapshot_entries(as_of: date) -> list[dict] | None:
     return [r.figures["entry"] for r in rows]
 
 
-# The old private name, for callers outside this package that still use it (tests, bench); use snapshot_entries.
-_snapshot_entries = snapshot_entries
-
 
 def refresh_snapshots(as_of: date | None = None, force_ids: list[int] | None = None) -> int:
     """Store today's figures per force (one row per force per day, updated in place). Flushes."""

@@ -20,7 +20,6 @@ from lms.compliance.rules import (
     PersonFacts,
     UnknownRoleCategory,
     force_figures,
-    parse_yes_no,
     percent,
     person_status,
     rank_forces,
@@ -58,53 +57,8 @@ def test_constants():
 # --- Y/N cells ------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        pytest.param("Y", True, id="Y"),
-        pytest.param("y", True, id="y"),
-        pytest.param(" yes ", True, id="yes-padded"),
-        pytest.param("YES", True, id="YES"),
-        pytest.param("True", True, id="True-text"),
-        pytest.param("1", True, id="1-text"),
-        pytest.param(True, True, id="bool-true"),
-        pytest.param(1, True, id="int-1"),
-        pytest.param(1.0, True, id="float-1"),
-        pytest.param("N", False, id="N"),
-        pytest.param("n", False, id="n"),
-        pytest.param("No", False, id="No"),
-        pytest.param("\tFALSE\n", False, id="FALSE-padded"),
-        pytest.param("0", False, id="0-text"),
-        pytest.param(False, False, id="bool-false"),
-        pytest.param(0, False, id="int-0"),
-        pytest.param(0.0, False, id="float-0"),
-        pytest.param(None, None, id="none"),
-        pytest.param("", None, id="empty"),
-        pytest.param("   ", None, id="spaces"),
-    ],
-)
-def test_parse_yes_no(value, expected):
-    assert parse_yes_no(value) is expected
 
 
-@pytest.mark.parametrize(
-    ("value", "shown"),
-    [
-        pytest.param("maybe", "maybe", id="word"),
-        pytest.param(" ja ", "ja", id="other-language"),
-        pytest.param("yess", "yess", id="typo"),
-        pytest.param("Y/N", "Y/N", id="both"),
-        pytest.param("2", "2", id="text-2"),
-        pytest.param(2, "2", id="int-2"),
-        pytest.param(-1, "-1", id="int-minus-1"),
-        pytest.param(0.5, "0.5", id="float-half"),
-        pytest.param(date(2025, 1, 1), "2025-01-01", id="date"),
-    ],
-)
-def test_parse_yes_no_rejects(value, shown):
-    with pytest.raises(ValueError, match="is not Y or N") as caught:
-        parse_yes_no(value)
-    assert str(caught.value).startswith(shown)
 
 
 # --- who must do what -----------------------------------------------------------------------------------------------
