@@ -5,9 +5,9 @@ and by whom; :mod:`lms.demo.service` writes them to disk and imports them throug
 choice comes from a ``random.Random`` seeded with the seed and the force code, so one seed gives the same
 files on the same day, and changing one force never reshuffles another.
 
-The work is split by stage: `demo_model` holds the profiles and the shapes of what is generated, `demo_names` the
-word lists, `demo_people` makes up each force's people and what they have done, and `demo_writers` writes the
-files. This module runs them force by force; every public name stays importable from here.
+The work is split by stage: `model` holds the profiles and the shapes of what is generated, `names` the word
+lists, `people` makes up each force's people and what they have done, and `writers` writes the files. This module
+runs them force by force.
 """
 
 from __future__ import annotations
@@ -17,53 +17,28 @@ from datetime import date
 
 from importers.forces import FORCES, REGIONS, ForceInfo
 from lms.demo.model import (
-    EARLIEST,
     LEADS,
     MIN_PEOPLE,
     NO_CHIEF,
     PROFILES,
-    RELEVANT_SHARE,
-    ROW_ERRORS,
-    TWO_EXPORTS,
     DemoFile,
     ForceDemo,
-    Member,
     Profile,
-    Session,
 )
 from lms.demo.names import (
     CHIEF_NAMES,
-    EXEMPTIONS,
-    FORENAMES,
-    NICKNAMES,
-    OTHER_COURSES,
-    ROLES,
-    SURNAMES,
 )
 from lms.demo.people import (
-    ascii_part,
     elearning,
     hydra,
     people,
-    session_size,
     strays,
     timeline,
 )
 from lms.demo.writers import (
-    DATE_FORMATS,
-    SHORT_NAMES,
-    ExportStyle,
-    module_titles,
     regional_register,
     write_files,
 )
-
-__all__ = [
-    "CHIEF_NAMES", "DATE_FORMATS", "EARLIEST", "EXEMPTIONS", "FORENAMES", "LEADS", "MIN_PEOPLE", "NICKNAMES",
-    "NO_CHIEF", "OTHER_COURSES", "PROFILES", "RELEVANT_SHARE", "ROLES", "ROW_ERRORS", "SHORT_NAMES", "SURNAMES",
-    "TWO_EXPORTS", "DemoFile", "ExportStyle", "ForceDemo", "Member", "Profile", "Session", "ascii_part", "build",
-    "module_titles", "session_size",
-]
 
 
 def build(seed: int, scale: float, today: date) -> tuple[list[DemoFile], dict[str, tuple[str, str] | None]]:

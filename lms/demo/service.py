@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select, update
 from lms.accounts.service import create_user
 from lms.audit import service as audit
 from lms.demo import files as demo_files
+from lms.demo import model as demo_model
 from lms.extensions import db
 from lms.imports.service import run_import
 from lms.models import (
@@ -164,7 +165,7 @@ def _set_chiefs(chiefs: dict[str, tuple[str, str] | None]) -> None:
     db.session.flush()
 
 
-def _write(folder: Path, files: list[demo_files.DemoFile]) -> None:
+def _write(folder: Path, files: list[demo_model.DemoFile]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*"):
         if old.is_file() and old.suffix in (".csv", ".xlsx"):
@@ -243,7 +244,7 @@ def load(*, scale: float = DEFAULT_SCALE, seed: int = DEFAULT_SEED, folder: Path
         k.replace(" ", "_").lower(): v for k, v in counts.items()})
     db.session.flush()
     names = {f.code: f.name for f in db.session.scalars(select(Force))}
-    profiles = demo_files.PROFILES
+    profiles = demo_model.PROFILES
     return DemoResult(
         folder=folder, files=len(files), sign_ins=sign_ins, counts=counts,
         stale=sorted(names[c] for c, p in profiles.items() if p.stale),

@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from importers import read_file
 from lms.cli import cli
 from lms.demo import files as demo_files
+from lms.demo import model as demo_model
+from lms.demo import names as demo_names
 from lms.demo.service import DEMO_EMAILS
 from lms.forces.reference import module_aliases
 from lms.models import (
@@ -78,7 +80,7 @@ def test_demo_loads_every_force_through_the_pipeline(runner, db, app, today):
     stale = {f["code"] for f in forces
              if f["last_upload"]["college-learn"]
              and date.fromisoformat(f["last_upload"]["college-learn"]) < today - timedelta(days=30)}
-    assert stale == {c for c, p in demo_files.PROFILES.items() if p.stale}
+    assert stale == {c for c, p in demo_model.PROFILES.items() if p.stale}
 
     # Completion dates spread over the past 18 months, never in the future.
     first, last = db.session.execute(
@@ -199,7 +201,7 @@ def test_generated_files_read_cleanly_in_every_shape(files, today):
 
 
 def test_made_up_names_fit_windows_1252():
-    for name in demo_files.FORENAMES + demo_files.SURNAMES:
+    for name in demo_names.FORENAMES + demo_names.SURNAMES:
         name.encode("cp1252")
-    assert {"Zoë", "Siân"} <= set(demo_files.FORENAMES)
-    assert {"O'Brien", "Ní Bhraonáin"} <= set(demo_files.SURNAMES)
+    assert {"Zoë", "Siân"} <= set(demo_names.FORENAMES)
+    assert {"O'Brien", "Ní Bhraonáin"} <= set(demo_names.SURNAMES)
