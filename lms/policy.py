@@ -67,6 +67,7 @@ def can_manage_batch(user: User, batch: ImportBatch) -> bool:
 
 
 def is_admin(user: User) -> bool:
+    """The service owner, who may do everything."""
     return user.role == ADMIN
 
 

@@ -85,6 +85,7 @@ def all_users() -> list[User]:
 
 
 def get_user(user_id: int) -> User | None:
+    """The account with this id, if there is one."""
     return db.session.get(User, user_id)
 
 

@@ -24,6 +24,7 @@ def ascii_part(text: str) -> str:
 
 
 def abbreviation(code: str) -> str:
+    """A force's short code for made-up staff numbers, e.g. devon-and-cornwall -> DC."""
     words = code.split("-")
     return (words[0][:3] if len(words) == 1 else "".join(w[0] for w in words if w != "and")).upper()
 
@@ -61,6 +62,7 @@ def _new_member(fd: ForceDemo, staff: str, emails: set[str], flags_ok: bool) -> 
 
 
 def people(fd: ForceDemo, n: int, shape: str, exemptions: bool) -> None:
+    """Make up the force's `n` people: joiners and leavers for a second roster, exemptions, a planted bad row."""
     rng = fd.rng
     second = fd.profile.second_roster
     joiners = max(1, round(n * 0.02)) if second else 0
@@ -106,6 +108,7 @@ def _moment(rng: random.Random, day: date) -> datetime:
 
 
 def elearning(fd: ForceDemo, days: dict[str, date]) -> None:
+    """Make up the force's College Learn completions up to its export's day."""
     rng, p = fd.rng, fd.profile
     cutoff = days["college-learn"]
     start = max(EARLIEST, fd.ago(p.started))
@@ -196,6 +199,7 @@ def session_size(scale: float) -> int:
 
 
 def hydra(fd: ForceDemo) -> None:
+    """Make up the force's Hydra sessions and who attended them."""
     rng, p = fd.rng, fd.profile
     regional_ok = fd.info.region != "London" and not p.stale
     lines: list[tuple[Member, str]] = []

@@ -104,6 +104,7 @@ def existing_data() -> dict[str, int]:
 
 
 def forces_loaded() -> int:
+    """How many forces the database holds (none before `lms init-db`)."""
     return db.session.scalar(select(func.count()).select_from(Force)) or 0
 
 

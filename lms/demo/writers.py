@@ -69,6 +69,7 @@ DATE_FORMATS = (
 
 
 def regional_register(region, rocu, lines, rng, today, scale) -> list[DemoFile]:
+    """A ROCU's Hydra register for its region's delegates, as a demo file (none without delegates)."""
     if not lines:
         return []
     uploaded = today - timedelta(days=rng.randint(4, 30))
@@ -129,6 +130,7 @@ def _xlsx(rows: list[list], title: str) -> bytes:
 
 
 def write_files(fd: ForceDemo, days: dict[str, date], shape: str, exemptions: bool) -> None:
+    """Write the force's roster, College Learn export(s) and Hydra register as the files it would upload."""
     code, rng = fd.info.code, fd.rng
     uploader = code if code in LEADS else None
     if fd.profile.roster:

@@ -16,6 +16,7 @@ LISTED = ("would send", "sent", "failed", "pending")
 
 
 def echo_report(report) -> None:
+    """Print a run's report: a tab-separated line per email listed, the notes, then the summary."""
     for o in report.outcomes:
         if o.action in LISTED:
             fields = [o.action, o.kind, o.period, o.recipient, o.subject] + ([o.error] if o.error else [])

@@ -168,4 +168,5 @@ class RunReport:
 
 
 def module_titles() -> dict[str, str]:
+    """Each requirement's title by code, in order."""
     return {r.code: r.title for r in db.session.scalars(select(Requirement).order_by(Requirement.position))}

@@ -242,6 +242,7 @@ def render_league_email(force: Force, table: dict, period: str, *, xlsx: bytes |
 
 
 def missing_chiefs_email(forces: list[Force], period: str, to: str, subject: str) -> OutgoingEmail:
+    """The email telling an admin which forces have no chief constable address."""
     text, html = render_parts(
         "missing_chiefs", subject=subject, month=month_label(period),
         forces=[{"name": f.name, "code": f.code} for f in forces],

@@ -143,6 +143,7 @@ def preview_html():
 @bp.route("/admin/emails/preview/attachment.xlsx")
 @admin_only
 def preview_attachment():
+    """The .xlsx a force's chief constable would get with this month's email."""
     email, _ = league.preview_league_email(_preview_force())
     attachment = email.attachments[0]
     response = current_app.response_class(attachment.data, mimetype=attachment.content_type)

@@ -50,6 +50,7 @@ def rule_table() -> list[RuleRow]:
 
 
 def get_rule(category: str) -> RuleRow | None:
+    """A role category's rule with how many active people hold it, if the category exists."""
     rule = db.session.get(RoleRule, normalise_category(category))
     if rule is None:
         return None
@@ -101,10 +102,12 @@ def delete_rule(rule: RoleRule, *, actor: User) -> None:
 
 
 def all_requirements() -> list[Requirement]:
+    """The five requirements in their order."""
     return list(db.session.scalars(select(Requirement).order_by(Requirement.position, Requirement.code)))
 
 
 def get_requirement(code: str) -> Requirement | None:
+    """The requirement with this code (any case), if there is one."""
     return db.session.get(Requirement, code.strip().upper())
 
 

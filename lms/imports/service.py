@@ -333,6 +333,7 @@ def summary_of(batch: ImportBatch) -> dict:
 
 
 def errors_of(summary: dict) -> list[RowError]:
+    """A stored summary's errors as RowErrors again."""
     return [RowError(e.get("row") or 0, e.get("column"), e["message"]) for e in summary.get("errors", [])]
 
 

@@ -107,6 +107,7 @@ def _safety_path(folder: Path, stem: str, suffix: str) -> Path:
 
 
 def backup_sqlite(url: URL, target: Path) -> Done:
+    """An online backup of the SQLite database file to `target`."""
     source = sqlite_path(url)
     if not source.exists():
         raise BackupError(f"There is no database at {source}: run `lms init-db` first")
@@ -117,6 +118,7 @@ def backup_sqlite(url: URL, target: Path) -> Done:
 
 
 def restore_sqlite(url: URL, backup_file: Path) -> Done:
+    """Replace the SQLite database with a backup file."""
     live = sqlite_path(url)
     if backup_file.resolve() == live.resolve():
         raise BackupError("The backup file is the database itself: choose the backup to restore from")
@@ -155,11 +157,13 @@ def libpq_target(url: URL) -> tuple[str, dict[str, str]]:
 
 
 def pg_dump_command(url: URL, target: Path) -> list[str]:
+    """The pg_dump command that writes a custom-format backup of the database to `target`."""
     conninfo, _ = libpq_target(url)
     return ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={target}", f"--dbname={conninfo}"]
 
 
 def pg_restore_command(url: URL, backup_file: Path) -> list[str]:
+    """The pg_restore command that replaces the database with a backup file, in one transaction."""
     conninfo, _ = libpq_target(url)
     return ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
             "--exit-on-error", f"--dbname={conninfo}", str(backup_file)]
@@ -189,6 +193,7 @@ def _run(url: URL, command: list[str]) -> None:
 
 
 def backup_postgres(url: URL, target: Path) -> Done:
+    """Run pg_dump to `target` (written privately, then moved into place)."""
     _program(url, pg_dump_command(url, target))  # says what to run, with the real file name, when it is missing
     partial = _private_partial(target)
     try:
@@ -201,6 +206,7 @@ def backup_postgres(url: URL, target: Path) -> Done:
 
 
 def restore_postgres(url: URL, backup_file: Path, safety_dir: Path) -> Done:
+    """Run pg_restore from a pg_dump custom-format file, after a safety copy in `safety_dir`."""
     with backup_file.open("rb") as fh:
         if fh.read(5) != b"PGDMP":
             raise BackupError(f"{backup_file} is not a pg_dump custom-format backup (made by `lms backup`)")

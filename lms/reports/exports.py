@@ -53,6 +53,7 @@ def table_rows(table: dict) -> list[list]:
 
 
 def to_csv(table: dict) -> str:
+    """The league table as CSV (formula-safe text cells)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([f"League table as of {table['as_of']}", f"Deadline {table['deadline']}"])
@@ -63,6 +64,7 @@ def to_csv(table: dict) -> str:
 
 
 def to_xlsx(table: dict) -> bytes:
+    """The league table as an .xlsx workbook."""
     wb = Workbook()
     ws = wb.active
     ws.title = "League table"
@@ -84,6 +86,7 @@ def to_xlsx(table: dict) -> bytes:
 
 
 def to_text(table: dict) -> str:
+    """The league table as aligned text for a terminal."""
     lines = [f"League table as of {table['as_of']} (deadline {table['deadline']})", ""]
     lines.append(f"{'Rank':>4}  {'Force':<42} {'E-learning':>10} {'Hydra':>7} {'Overall':>8}")
 

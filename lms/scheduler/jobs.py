@@ -59,17 +59,20 @@ def league_tables_job() -> None:
 
 
 def reminders_job() -> None:
+    """Send this week's stale-data and personal reminders."""
 
     _log_report("Reminders", emails.send_reminders(actor_name=ACTOR))
 
 
 def snapshots_job() -> None:
+    """Store today's figures of every force."""
 
     count = figures.refresh_snapshots()
     log.info("Stored today's figures for %d forces", count)
 
 
 def retry_failed_job() -> None:
+    """Send again this period's emails that the mail server refused."""
 
     report = emails.retry_failed(actor_name=ACTOR)
     if report.outcomes:

@@ -151,6 +151,7 @@ def job_settings() -> list[JobSetting]:
 
 
 def job_setting(job_id: str) -> JobSetting:
+    """One job's current schedule; LookupError for a job that does not exist."""
     for setting in job_settings():
         if setting.spec.job_id == job_id:
             return setting
