@@ -304,11 +304,11 @@ def time_services(app, today: date) -> dict[str, float]:
 
         timed("cold", "league table, cold: league_table(use_snapshots=False)",
               lambda: figures.league_table(today, use_snapshots=False), 5, "target <= 1000 ms")
-        assert figures._snapshot_entries(today) is not None, "today's snapshots are missing"
+        assert figures.snapshot_entries(today) is not None, "today's snapshots are missing"
         timed("snapshots", "league table from snapshots: league_table()", lambda: figures.league_table(today), 20,
               "target < 50 ms")
         def uncached_page() -> None:
-            pages._LEAGUE_PAGE_CACHE.clear()
+            pages.clear_league_page_cache()
             pages.league_page(today)
 
         timed("league_page", "league page data, built: league_page() (+ movement, RAG, flags)", uncached_page, 20)

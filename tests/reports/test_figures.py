@@ -199,7 +199,7 @@ def test_snapshot_table_is_the_cold_table(db, generated, today):
     assert figures.refresh_snapshots() == 43
     db.session.commit()
     assert db.session.scalar(select(ForceSnapshot).limit(1)) is not None
-    assert figures._snapshot_entries(today) is not None
+    assert figures.snapshot_entries(today) is not None
     assert figures.league_table(today) == cold
 
 
