@@ -16,6 +16,7 @@ from sqlalchemy import select
 from lms.audit import service as audit
 from lms.core.clock import timezone
 from lms.extensions import db
+from lms.forces.reference import DEFAULT_SCHEDULES
 from lms.models import ScheduleSetting, User
 
 
@@ -33,16 +34,16 @@ JOBS: dict[str, JobSpec] = {
     spec.job_id: spec
     for spec in (
         JobSpec("league_tables", "League tables to chief constables",
-                "Emails each chief constable their force's position and the national table.", "0 7 1 * *",
-                10 * 24 * 3600),
+                "Emails each chief constable their force's position and the national table.",
+                DEFAULT_SCHEDULES["league_tables"], 10 * 24 * 3600),
         JobSpec("reminders", "Reminders",
-                "Stale-data reminders to force leads; personal reminders in forces that opted in.", "0 8 * * mon",
-                2 * 24 * 3600),
+                "Stale-data reminders to force leads; personal reminders in forces that opted in.",
+                DEFAULT_SCHEDULES["reminders"], 2 * 24 * 3600),
         JobSpec("snapshots", "Daily figures", "Stores each force's figures for trends and the fast league table.",
-                "30 0 * * *", 12 * 3600),
+                DEFAULT_SCHEDULES["snapshots"], 12 * 3600),
         JobSpec("retry_failed", "Retry failed emails",
                 "Sends again this period's emails that the mail server refused (up to 5 attempts each).",
-                "15 * * * *", 3600),
+                DEFAULT_SCHEDULES["retry_failed"], 3600),
     )
 }
 
