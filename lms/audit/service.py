@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import g, has_app_context
 from sqlalchemy import func, select
 
-from lms.core.clock import UTC
+from lms.core.clock import utc_midnight
 from lms.extensions import db
 from lms.models import AuditEvent, Force, User
 
@@ -60,10 +60,6 @@ class AuditPage:
     pages: int
 
 
-def _utc_midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tz).astimezone(UTC).replace(tzinfo=None)
-
-
 def audit_log(filters: AuditFilters, page: int, tz: ZoneInfo) -> AuditPage:
     """Audit events, newest first, AUDIT_PAGE_SIZE to a page; dates are local (`tz`) days, both inclusive."""
     query = select(AuditEvent, Force.name).outerjoin(Force, Force.id == AuditEvent.force_id)
@@ -74,9 +70,9 @@ def audit_log(filters: AuditFilters, page: int, tz: ZoneInfo) -> AuditPage:
     if filters.force_code:
         query = query.where(Force.code == filters.force_code)
     if filters.date_from:
-        query = query.where(AuditEvent.at >= _utc_midnight(filters.date_from, tz))
+        query = query.where(AuditEvent.at >= utc_midnight(filters.date_from, tz))
     if filters.date_to:
-        query = query.where(AuditEvent.at < _utc_midnight(filters.date_to + timedelta(days=1), tz))
+        query = query.where(AuditEvent.at < utc_midnight(filters.date_to + timedelta(days=1), tz))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // AUDIT_PAGE_SIZE))
     page = min(max(1, page), pages)

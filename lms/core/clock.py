@@ -5,7 +5,7 @@ Stored timestamps are naive UTC; every page, email and export shows them in `LMS
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -28,6 +28,11 @@ def local_date(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.replace(tzinfo=UTC).astimezone(timezone()).date().isoformat()
+
+
+def utc_midnight(day: date, tz: ZoneInfo | None = None) -> datetime:
+    """The stored (naive UTC) moment a local day begins: what a "from this day" filter compares with."""
+    return datetime.combine(day, time(0), tz or timezone()).astimezone(UTC).replace(tzinfo=None)
 
 
 def local_time(moment: datetime | None, tz: ZoneInfo | None = None) -> str:

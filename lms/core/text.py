@@ -9,10 +9,10 @@ def _as_date(value: date | str) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def long_date(value: date | str | None, missing: str = "") -> str:
-    """A date (or ISO date) as people write it, "3 March 2026"; `missing` when there is none."""
+def long_date(value: date | str | None) -> str:
+    """A date (or ISO date) as people write it, "3 March 2026"; empty when there is none."""
     if not value:
-        return missing
+        return ""
     day = _as_date(value)
     return f"{day.day} {day:%B %Y}"
 

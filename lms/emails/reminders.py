@@ -10,13 +10,13 @@ The plans are sent by `lms.emails.delivery.send_reminders`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
 from lms import policy
+from lms.core.clock import utc_midnight
 from lms.core.text import long_date
 from lms.emails.common import PERSONAL_REMINDER, STALE_DATA, STYLES, Planned, RunReport, external_url, module_titles
 from lms.emails.mailer import OutgoingEmail, render_parts
@@ -105,9 +105,7 @@ def _recently_reminded(on: date) -> set[str]:
 
     Compared by local date, so a weekly run sends every second week rather than drifting to every third.
     """
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
-    first_day = on - timedelta(days=PERSONAL_INTERVAL_DAYS - 1)
-    since = datetime.combine(first_day, time(0), tzinfo=tz).astimezone(UTC).replace(tzinfo=None)
+    since = utc_midnight(on - timedelta(days=PERSONAL_INTERVAL_DAYS - 1))
     return set(db.session.scalars(
         select(EmailLog.recipient).where(EmailLog.kind == PERSONAL_REMINDER, EmailLog.status.in_(("sent", "pending")),
                                          EmailLog.created_at >= since)

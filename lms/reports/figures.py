@@ -18,6 +18,7 @@ from lms.compliance.rules import rank_forces
 from lms.core.clock import local_date, today
 from lms.extensions import db
 from lms.models import (
+    KINDS,
     BatchForce,
     Force,
     ForceSnapshot,
@@ -28,8 +29,6 @@ from lms.models import (
     Region,
     utcnow,
 )
-
-UPLOAD_KINDS = ("roster", "college-learn", "hydra")
 
 
 def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int, dict]:
@@ -110,7 +109,7 @@ def last_uploads(force_ids: list[int] | None = None) -> dict[int, dict[str, str 
         q = q.where(BatchForce.force_id.in_(force_ids))
     out: dict[int, dict[str, str | None]] = {}
     for force_id, kind, moment in db.session.execute(q):
-        out.setdefault(force_id, dict.fromkeys(UPLOAD_KINDS))[kind] = local_date(moment)
+        out.setdefault(force_id, dict.fromkeys(KINDS))[kind] = local_date(moment)
     return out
 
 
@@ -151,7 +150,7 @@ def computed_entries(as_of: date, force_ids: list[int] | None = None) -> list[di
                 "modules": fig["modules"],
                 "unmatched_records": unmatched.get(force.id, 0),
                 "records": records.get(force.id, 0),
-                "last_upload": uploads.get(force.id, dict.fromkeys(UPLOAD_KINDS)),
+                "last_upload": uploads.get(force.id, dict.fromkeys(KINDS)),
                 "has_roster": force.id in rostered,
                 "exempt": fig["exempt"],
             }

@@ -20,8 +20,8 @@ from lms.compliance import sql as rules_sql
 from lms.compliance.rules import rank_forces, round_half_up
 from lms.core.clock import today
 from lms.extensions import db
-from lms.models import Force, ForceSnapshot, Person, Region
-from lms.reports.figures import UPLOAD_KINDS, computed_entries, league_entries, snapshot_entries
+from lms.models import KINDS, Force, ForceSnapshot, Person, Region
+from lms.reports.figures import computed_entries, league_entries, snapshot_entries
 
 STALE_AFTER_DAYS = 30
 UNMATCHED_SHARE = 0.05  # of the force's records
@@ -68,7 +68,7 @@ def data_quality(entry: dict, as_of: date) -> list[str]:
     """
     flags = []
     if not entry.get("has_roster", True):
-        if not any(entry["last_upload"].get(kind) for kind in UPLOAD_KINDS):
+        if not any(entry["last_upload"].get(kind) for kind in KINDS):
             return ["No uploads yet"]
         flags.append("No roster uploaded")
     for kind in ("college-learn", "hydra"):
