@@ -1,0 +1,23 @@
+"""chief constable links and monthly picture (issue 14)
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-01 11:30:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+revision = '0006'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
