@@ -66,9 +66,9 @@ def make_files() -> tuple[Path, Path]:
     return roster, export
 
 
-def floor(export: Path) -> float:
-    """Seconds for a bare expat parse of the sheet XML plus a raw sqlite3 insert of the same rows."""
-    t0 = time.perf_counter()
+def floor(export: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds for a bare expat parse of the sheet XML plus a raw sqlite3 insert of the same rows."""
+    t0, c0 = time.perf_counter(), time.process_time()
     with zipfile.ZipFile(export) as zf:
         name = next(n for n in zf.namelist() if n.startswith("xl/worksheets/"))
         xml = zf.read(name)
@@ -97,7 +97,7 @@ def floor(export: Path) -> float:
         conn.executemany("INSERT INTO r VALUES (?,?,?,?,?,?,?,?)", rows)
         conn.commit()
         conn.close()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def child(db_path: str, roster: str, export: str) -> None:
@@ -120,13 +120,14 @@ def child(db_path: str, roster: str, export: str) -> None:
         db.session.commit()
         t_roster = time.perf_counter() - t0
         data = Path(export).read_bytes()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         outcome = run_import("college-learn", data, "export.xlsx", FORCE, None)
         db.session.commit()
-        t_import = time.perf_counter() - t0
+        t_import, c_import = time.perf_counter() - t0, time.process_time() - c0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     s = outcome.summary
-    print(json.dumps({"roster_s": t_roster, "import_s": t_import, "peak_rss_mb": peak_mb, "rows": s["rows"],
+    print(json.dumps({"roster_s": t_roster, "import_s": t_import, "import_cpu_s": c_import, "peak_rss_mb": peak_mb,
+                      "rows": s["rows"],
                       "matched": s["matched"], "unmatched": s["unmatched"], "skipped": s["skipped_other_courses"],
                       "new_completions": s["new_completions"], "status": s["status"]}))
 
@@ -141,13 +142,17 @@ def main() -> None:
         out = subprocess.run([sys.executable, __file__, "--child", str(Path(tmp) / "bench.db"), str(roster),
                               str(export)], check=True, capture_output=True, text=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    best_floor = min(floors)
+    best_floor = min(f[0] for f in floors)
+    best_floor_cpu = min(f[1] for f in floors)
     print(f"rows: {result['rows']:,} (matched {result['matched']:,}, unmatched {result['unmatched']:,}, "
           f"other courses {result['skipped']:,}, new completions {result['new_completions']:,})")
     print(f"roster import (25,000 people):      {result['roster_s']:.2f} s")
     print(f"College Learn import end to end:    {result['import_s']:.2f} s")
     print(f"floor (expat parse + sqlite3 insert): {best_floor:.2f} s")
     print(f"ratio to floor:                     {result['import_s'] / best_floor:.2f}x (target <= 3x)")
+    # CPU time is what a shared, busy machine distorts least: both sides only count their own work
+    print(f"CPU time: import {result['import_cpu_s']:.2f} s, floor {best_floor_cpu:.2f} s, "
+          f"ratio {result['import_cpu_s'] / best_floor_cpu:.2f}x")
     print(f"peak RSS of the import process:     {result['peak_rss_mb']:.0f} MB (target < 400 MB)")
 
 

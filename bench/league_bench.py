@@ -213,6 +213,11 @@ def populate(today: date) -> dict[str, int]:
             "email_key, rank, role, department, role_category, elearning_required, hydra_required, exempt_until, "
             "active, created_batch_id, created_at, updated_at) VALUES "
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", people)
+        # Due dates: a twelfth joined on a later roster within the last 300 days, a fifth carry an HR start date.
+        con.execute("UPDATE person SET first_rostered_on = date(?, '-' || (id % 300) || ' days') "
+                    "WHERE force_id = ? AND id % 12 = 0", (today.isoformat(), force_id))
+        con.execute("UPDATE person SET start_date = date(?, '-' || (id % 2500) || ' days') "
+                    "WHERE force_id = ? AND id % 5 = 0", (today.isoformat(), force_id))
         con.executemany(
             "INSERT INTO learning_record (batch_id, force_id, person_id, requirement_code, status, completed, "
             "completed_on, identity_key, match_method, dismissed, source_row) "

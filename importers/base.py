@@ -45,6 +45,38 @@ class FileRefused(Exception):
         return self.message
 
 
+class ColumnsUnresolved(FileRefused):
+    """A required column is missing, or a heading is ambiguous: the lead may map the file's headings to fields.
+
+    ``missing`` and the keys of ``ambiguous`` are canonical column names as :func:`importers.mappable_fields`
+    names them for ``kind`` (CONTRACT.md "Files": ``"Staff number"``, ``"Organisation"``...); ``ambiguous``
+    maps each to the file's candidate headings. ``headers`` are the file's headings in order (blanks
+    dropped), ``samples`` up to three non-empty values of each heading as text, and ``header_row`` the
+    sheet's row number of the headings (1-based; 0 when unknown). ``message`` and ``details`` are worded
+    as for any other refusal.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        details: list[str] | None = None,
+        *,
+        kind: str = "",
+        missing: list[str] | None = None,
+        ambiguous: dict[str, list[str]] | None = None,
+        headers: list[str] | None = None,
+        samples: dict[str, list[str]] | None = None,
+        header_row: int = 0,
+    ):
+        super().__init__(message, details)
+        self.kind = kind
+        self.missing = list(missing or [])
+        self.ambiguous = dict(ambiguous or {})
+        self.headers = list(headers or [])
+        self.samples = dict(samples or {})
+        self.header_row = header_row
+
+
 @dataclass(slots=True)
 class RosterRow:
     """One person on a force's roster."""
@@ -63,6 +95,9 @@ class RosterRow:
     exempt_until: date | None = None
     exemption_reason: str | None = None
     force_code: str | None = None
+    start_date: date | None = None
+    leaving_date: date | None = None
+    left: bool = False  # the HR row says the person has gone (deleted, a leaver's record status, or left by today)
 
 
 @dataclass(slots=True)
@@ -115,3 +150,5 @@ class ReadResult:
     explicit_flags: bool = False
     protected_staff_keys: set[str] = field(default_factory=set)
     protected_email_keys: set[str] = field(default_factory=set)
+    # status/attendance values not recognised (first spelling seen -> rows): counted as not complete / not attended
+    unknown_values: dict[str, int] = field(default_factory=dict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, time
 
+from .addresses import is_email_address
 from .base import RowError
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -107,6 +108,5 @@ def formula_warning(row: int, column: str, text: str) -> RowError:
 
 
 def looks_like_email(text: str) -> bool:
-    """A light check that text is one email address: something@domain.tld and no spaces."""
-    local, at, domain = text.rpartition("@")
-    return bool(at and local and "." in domain.strip(".") and " " not in text and "," not in text)
+    """Whether text is exactly one email address (importers.addresses: the same rules as forms and the CLI)."""
+    return is_email_address(text)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from .base import LearningRow, ReadResult, RowError
-from .cells import cell_text, is_blank
+from .cells import cell_text, is_blank, normalise
 from .dates import DateError, parse_date
 from .fields import read_date, read_force, read_person
 from .headers import Header, field_of, refuse_missing
-from .modules import ModuleResolver, status_info, title_key
+from .modules import ModuleResolver, title_key
 from .rows import SKIPPED, Progress, Skipped, field_columns, read_rows
+from .values import StatusReader, UnknownValues
 
 IDENTITY_FIELDS = ("staff_number", "email", "forename", "surname", "full_name")
 LONG_NAMES = (*IDENTITY_FIELDS, "force", "course", "status", "date_completed")
@@ -83,17 +84,24 @@ def read_college_learn_grid(
     today: date,
     resolver: ModuleResolver,
     progress: Progress | None = None,
+    values: Mapping[str, bool] | None = None,
 ) -> ReadResult:
-    """Read the rows under a College Learn heading row (either shape) into :class:`LearningRow` values."""
+    """Read the rows under a College Learn heading row (either shape) into :class:`LearningRow` values.
+
+    ``values`` maps statuses the service does not know (normalised) to complete or not; others are
+    counted in ``unknown_values`` and are not complete.
+    """
     has_identity = any(f in header.columns for f in IDENTITY_FIELDS)
     if header.has("course"):
         missing = [f for f in ("status", "date_completed") if f not in header.columns]
         if not has_identity:
             missing.insert(0, "staff_number")
         if missing:
-            raise refuse_missing(missing, header)
+            raise refuse_missing(missing, header, kind="college-learn")
         result = _result(header, "long")
-        learner = LongRow(header, today, resolver, result)
+        yes = "complet" in normalise(header.name("status"))
+        learner = LongRow(header, today, resolver, result, StatusReader(values or {}, UnknownValues(
+            result.unknown_values), yes))
         columns = field_columns(header, LONG_NAMES)
         result.skipped_other_courses = read_rows(grid, header, columns, learner, result, empty=EMPTY, progress=progress)
         return result
@@ -102,15 +110,17 @@ def read_college_learn_grid(
         raise refuse_missing(
             ["course"], header,
             " A College Learn export needs either a Course column (a row per learner and course, with Status and "
-            "Date completed) or a column per OIC module (a row per learner).",
+            "Date completed) or a column per OIC module (a row per learner).", kind="college-learn",
         )
     if not has_identity:
-        raise refuse_missing(["staff_number"], header)
+        raise refuse_missing(["staff_number"], header, kind="college-learn")
     result = _result(header, "wide")
     columns = field_columns(header, WIDE_NAMES)
     for module in modules:  # each module's status and date cells follow the learner's
         columns += [module.status, module.date]
-    read_rows(grid, header, columns, WideRow(header, today, modules, result), result, empty=EMPTY, progress=progress)
+    status = StatusReader(values or {}, UnknownValues(result.unknown_values), True)
+    wide = WideRow(header, today, modules, result, status)
+    read_rows(grid, header, columns, wide, result, empty=EMPTY, progress=progress)
     return result
 
 
@@ -124,10 +134,12 @@ def _result(header: Header, shape: str) -> ReadResult:
 class LongRow:
     """Reads one row of a long export: a learner and a course (the row function for the long shape)."""
 
-    __slots__ = ("header", "today", "resolver", "errors", "warnings", "course_col", "status_col", "date_col")
+    __slots__ = ("header", "today", "resolver", "errors", "warnings", "course_col", "status_col", "date_col",
+                 "status")
 
-    def __init__(self, header: Header, today: date, resolver: ModuleResolver, result: ReadResult):
-        self.header, self.today, self.resolver = header, today, resolver
+    def __init__(self, header: Header, today: date, resolver: ModuleResolver, result: ReadResult,
+                 status: StatusReader):
+        self.header, self.today, self.resolver, self.status = header, today, resolver, status
         self.errors, self.warnings = result.errors, result.warnings
         self.course_col, self.status_col = header.name("course"), header.name("status")
         self.date_col = header.name("date_completed")
@@ -148,7 +160,7 @@ class LongRow:
         force = read_force(rownum, self.header, org, errors)
         status_t = cell_text(status)
         if status_t:
-            completed, inner = status_info(status_t)
+            completed, inner = self.status(status_t)
         else:  # no status but a date: the date says it was completed
             completed, inner = (not is_blank((done,))), None
             status_t = "Completed" if completed else ""
@@ -166,10 +178,11 @@ class LongRow:
 class WideRow:
     """Reads one row of a wide export: a learner with a status (and date) per module (the row function)."""
 
-    __slots__ = ("header", "today", "errors", "warnings", "modules")
+    __slots__ = ("header", "today", "errors", "warnings", "modules", "status")
 
-    def __init__(self, header: Header, today: date, modules: list[ModuleColumn], result: ReadResult):
-        self.header, self.today = header, today
+    def __init__(self, header: Header, today: date, modules: list[ModuleColumn], result: ReadResult,
+                 status: StatusReader):
+        self.header, self.today, self.status = header, today, status
         self.errors, self.warnings = result.errors, result.warnings
         self.modules = [(m.code, header.texts[m.status]) for m in modules]
 
@@ -186,14 +199,14 @@ class WideRow:
             return None
         rows = []
         for (code, column), value, date_value in zip(self.modules, values[6::2], values[7::2], strict=True):
-            found = _wide_cell(rownum, column, code, value, date_value, self.today, errors)
+            found = _wide_cell(rownum, column, value, date_value, self.today, errors, self.status)
             if found is not None:
                 status, completed, completed_on = found
                 rows.append(LearningRow(rownum, code, status, completed, completed_on, *person, force))
         return rows
 
 
-def _wide_cell(rownum, column, code, value, date_value, today, errors) -> tuple[str, bool, date | None] | None:
+def _wide_cell(rownum, column, value, date_value, today, errors, status_of) -> tuple[str, bool, date | None] | None:
     """One module cell of a wide export: a status, a date, or "Completed (date)"; None when blank."""
     if is_blank((value,)):
         if is_blank((date_value,)):
@@ -201,7 +214,7 @@ def _wide_cell(rownum, column, code, value, date_value, today, errors) -> tuple[
         value, status = "", "Completed"
     elif isinstance(value, str) and not value.strip()[:1].isdigit():
         status = value.strip()
-        completed, inner = status_info(status)
+        completed, inner = status_of(status)
         if not completed:
             return status, False, None
         if inner is not None and is_blank((date_value,)):

@@ -19,10 +19,14 @@ for _number, (_abbr, _full) in enumerate(zip(calendar.month_abbr[1:], calendar.m
 MONTHS["sept"] = 9
 _WEEKDAYS = {name.lower() for name in calendar.day_name} | {name.lower() for name in calendar.day_abbr}
 
-# An optional time after the date: "14/05/25, 09:32", "2025-03-03 14:05:00", "2025-03-03T14:05:00Z", "9:32 AM".
+# An optional time after the date: "14/05/25, 09:32", "2025-03-03 14:05:00", "2025-03-03T14:05:00Z", "9:32 AM",
+# "9am", then an optional time zone, which is ignored: "BST", "+01:00", "GMT+1", "(UTC)", "Europe/London".
+_ZONE = (
+    r"(?:\s*\(?(?:[a-z]{1,5}(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[a-z]+(?:/[a-z0-9_+\-]+)+|[+-]\d{2}:?\d{2})\)?)?"
+)
 _TIME = (
-    r"(?:(?:,\s*|\s+|t)(?:at\s+)?\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?"
-    r"\s*(?:z|utc|gmt|bst|[+-]\d{2}:?\d{2})?)?"
+    r"(?:(?:,\s*|\s+|t)(?:at\s+)?(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?"
+    r"|\d{1,2}\s*[ap]\.?m\.?)" + _ZONE + r")?"
 )
 _DAY_FIRST = re.compile(r"(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})" + _TIME)
 _YEAR_FIRST = re.compile(r"(\d{4})([/\-.])(\d{1,2})\2(\d{1,2})" + _TIME)

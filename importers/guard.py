@@ -1,8 +1,9 @@
 """Deciding, before parsing anything, whether an upload is an .xlsx workbook, CSV text, or to be refused.
 
-The decision is made from the bytes (the name only adds to it): an old ``.xls``, a macro workbook, a
-password-protected workbook, a damaged or over-large zip and binary "CSV" are all refused with a
-message that says what to do instead.
+The decision is made from the bytes (the name only adds to it): ``.xlsx``, ``.ods`` and ``.xls``
+workbooks are checked before python-calamine sees them; a macro workbook, a password-protected or
+damaged one, an over-large zip or sheet and binary "CSV" are all refused with a message that says
+what to do instead.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from .base import FileRefused
+from .biff import BadCompoundFile, inspect_xls
+from .odf import SPREADSHEET, odf_encrypted, odf_macros, odf_mimetype, ods_extents
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -37,15 +40,19 @@ _REAL_NON_ASCII = re.compile(r"[^\x00-\x7f\ufffd]")
 
 @dataclass(frozen=True, slots=True)
 class Sniffed:
-    """What the upload is: ``"xlsx"`` (with its bytes) or ``"csv"`` (with its decoded text)."""
+    """What the upload is: ``"xlsx"``, ``"ods"`` or ``"xls"`` (a workbook, read from its bytes) or ``"csv"``
+    (with its decoded text)."""
 
     format: str
     text: str | None = None
-    renamed: bool = False  # the name said one format, the content is the other
+    renamed: bool = False  # the name said one format, the content is another
+
+
+_NAMED = {".xlsx": "xlsx", ".xltx": "xlsx", ".ods": "ods", ".xls": "xls"}
 
 
 def sniff(data: bytes, filename: str) -> Sniffed:
-    """Classify an upload as xlsx or CSV text, or raise :class:`FileRefused` saying what to do instead."""
+    """Classify an upload as xlsx, ods, xls or CSV text, or raise :class:`FileRefused` saying what to do instead."""
     name = PurePath(filename or "").name or "The file"
     ext = PurePath(filename or "").suffix.lower()
     if not data or not data.strip(b" \t\r\n\x00\x1a\xef\xbb\xbf"):
@@ -57,16 +64,22 @@ def sniff(data: bytes, filename: str) -> Sniffed:
                 "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password), "
                 "save it and upload it again"
             )
-        raise FileRefused(f"{name} is an old Excel 97-2003 workbook (.xls), which is not accepted: {SAVE_AS}")
-    if ext == ".xls":
-        raise FileRefused(f"{name} is an old Excel 97-2003 workbook (.xls), which is not accepted: {SAVE_AS}")
+        check_xls(data, name)
+        return Sniffed("xls", renamed=_NAMED.get(ext) != "xls")
     if ext in (".xlsm", ".xltm", ".xlam"):
         raise FileRefused(f"{name} is a workbook with macros, which is not accepted: {SAVE_AS}")
-    if ext in (".xlsb", ".ods", ".numbers"):
+    if ext in (".xlsb", ".numbers"):
         raise FileRefused(f"{name} is a {ext} spreadsheet, which is not accepted: {SAVE_AS}")
     if data.startswith(ZIP_MAGICS):
-        check_workbook_zip(data, name)
-        return Sniffed("xlsx", renamed=ext not in (".xlsx", ".xltx"))
+        found = check_workbook_zip(data, name)
+        return Sniffed(found, renamed=_NAMED.get(ext) != found)
+    if ext == ".xls":
+        raise FileRefused(
+            f"{name} is named .xls but is not an Excel 97-2003 workbook (it may be a web page or text saved with "
+            f"an Excel name): {SAVE_AS}"
+        )
+    if ext == ".ods":
+        raise FileRefused(f"{name} is named .ods but is not an OpenDocument spreadsheet: {SAVE_AS}")
     text = decode_text(data)
     if text is None:
         if ext in (".xlsx", ".xltx"):
@@ -78,6 +91,35 @@ def sniff(data: bytes, filename: str) -> Sniffed:
             f"name): {SAVE_AS}"
         )
     return Sniffed("csv", text=text, renamed=ext in (".xlsx", ".xltx"))
+
+
+def check_xls(data: bytes, name: str) -> None:
+    """Refuse an .xls that is damaged, has a password or macros, or whose cells reach implausibly far."""
+    try:
+        info = inspect_xls(data)
+    except BadCompoundFile as exc:
+        raise FileRefused(
+            f"{name} looks like an old Excel 97-2003 workbook (.xls), but it is damaged and cannot be read: "
+            f"{SAVE_AS}"
+        ) from exc
+    if info.encrypted:
+        raise FileRefused(
+            f"{name} is protected with a password, so it cannot be read: open it in Excel, remove the password, "
+            "save it as .xlsx and upload it again"
+        )
+    if info.macros:
+        raise FileRefused(f"{name} contains macros, which are not accepted: {SAVE_AS}")
+    _check_extents(info.extents, name)
+
+
+def _check_extents(extents: list[tuple[int, int]], name: str) -> None:
+    for rows, cols in extents:
+        if rows * cols > MAX_SHEET_CELLS:
+            raise FileRefused(
+                f"A sheet in {name} has cells as far as row {rows:,} and column {_column_name(cols)}, "
+                "far beyond any real export: delete the unused rows and columns below and to the right "
+                "of the data, save, and upload it again"
+            )
 
 
 def decode_text(data: bytes) -> str | None:
@@ -111,11 +153,12 @@ def decode_text(data: bytes) -> str | None:
     return text
 
 
-def check_workbook_zip(data: bytes, name: str) -> None:
-    """Refuse a zip that is damaged, implausibly large when unpacked, has macros or is not an Excel workbook.
+def check_workbook_zip(data: bytes, name: str) -> str:
+    """Refuse a zip that is damaged, implausibly large when unpacked, has macros or is not a spreadsheet.
 
-    Sizes are checked from the zip's own directory before anything is unpacked; then every member is
-    read through once (bounded by those sizes, checking each CRC) so a directory that lies is caught too.
+    Returns ``"xlsx"`` or ``"ods"``. Sizes are checked from the zip's own directory before anything is
+    unpacked; then every member is read through once (bounded by those sizes, checking each CRC) so a
+    directory that lies is caught too.
     """
     damaged = (
         f"{name} is damaged and cannot be opened as an Excel workbook: "
@@ -124,7 +167,8 @@ def check_workbook_zip(data: bytes, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError, IndexError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError, IndexError,
+            NotImplementedError) as exc:
         raise FileRefused(damaged) from exc
     too_big = (
         f"{name} would unpack to an implausibly large size, so it was not opened (it may be a 'zip bomb'). "
@@ -136,6 +180,8 @@ def check_workbook_zip(data: bytes, name: str) -> None:
         if info.file_size > MAX_RATIO_MEMBER_SIZE and info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
             raise FileRefused(too_big)
     names = {i.filename.lower() for i in infos}
+    if "xl/workbook.xml" not in names and "content.xml" in names:
+        return _check_ods(archive, infos, names, name)
     if any(n.endswith("vbaproject.bin") for n in names):
         raise FileRefused(f"{name} contains macros, which are not accepted: {SAVE_AS}")
     if any(i.flag_bits & 0x1 for i in infos):
@@ -145,25 +191,46 @@ def check_workbook_zip(data: bytes, name: str) -> None:
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise FileRefused(f"{name} is a Word document, not a spreadsheet: {SAVE_AS}")
-        if "content.xml" in names:
-            raise FileRefused(f"{name} is an OpenDocument spreadsheet, which is not accepted: {SAVE_AS}")
         raise FileRefused(f"{name} is a zip file, not an Excel workbook: upload the .xlsx or .csv file itself")
     try:
         for info in infos:
             with archive.open(info) as member:
                 if info.filename.lower().startswith("xl/worksheets/"):
-                    rows, cols = _sheet_extent(member)
-                    if rows * cols > MAX_SHEET_CELLS:
-                        raise FileRefused(
-                            f"A sheet in {name} has cells as far as row {rows:,} and column {_column_name(cols)}, "
-                            "far beyond any real export: delete the unused rows and columns below and to the right "
-                            "of the data, save, and upload it again"
-                        )
+                    _check_extents([_sheet_extent(member)], name)
                 else:
                     while member.read(1 << 20):
                         pass
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise FileRefused(damaged) from exc
+    return "xlsx"
+
+
+def _check_ods(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: set[str], name: str) -> str:
+    """The checks of an OpenDocument zip: a spreadsheet, no password, no macros, a sane extent, intact."""
+    damaged = (
+        f"{name} is an OpenDocument spreadsheet (.ods), but it is damaged and cannot be read: open it in "
+        "LibreOffice Calc or Excel and save it again as .ods, .xlsx or .csv"
+    )
+    try:
+        mimetype = odf_mimetype(archive)
+        if mimetype.startswith("application/vnd.oasis.opendocument.") and not mimetype.startswith(SPREADSHEET):
+            raise FileRefused(f"{name} is an OpenDocument {mimetype.rsplit('.', 1)[-1]} document, not a "
+                              f"spreadsheet: {SAVE_AS}")
+        if odf_encrypted(archive):
+            raise FileRefused(f"{name} is protected with a password, so it cannot be read: remove the password in "
+                              "LibreOffice Calc (File > Properties), save it and upload it again")
+        if odf_macros(names):
+            raise FileRefused(f"{name} contains macros, which are not accepted: {SAVE_AS}")
+        for info in infos:
+            if info.filename != "content.xml":
+                with archive.open(info) as member:
+                    while member.read(1 << 20):
+                        pass
+        _check_extents(ods_extents(archive), name)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, NotImplementedError, RuntimeError,
+            KeyError) as exc:
+        raise FileRefused(damaged) from exc
+    return "ods"
 
 
 # Cell references with two or three column letters (AA and beyond); single letters need no check.

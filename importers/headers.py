@@ -6,61 +6,33 @@ Headings are compared after normalising (case, spaces and punctuation ignored), 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .base import KIND_LABELS, FileRefused
+from .base import KIND_LABELS, ColumnsUnresolved, FileRefused
 from .cells import cell_text, normalise
+from .vocabulary import FIELD_HEADINGS
+from .words import word_field
 
 HEADER_SCAN_ROWS = 20
 
-# field: (canonical heading, aliases). The canonical heading is also an alias.
-FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "staff_number": ("Staff number", (
-        "Staff No", "Staff ID", "Staff number", "Employee number", "Employee No", "Employee ID", "Payroll number",
-        "Payroll No", "Payroll ID", "Warrant number", "Warrant No", "Personnel number", "Personnel No",
-        "ID number", "Collar number", "Collar No", "Force number", "Force No", "Staff reference",
-    )),
-    "email": ("Email", ("Email", "Email address", "E-mail", "E-mail address", "Work email", "Work email address")),
-    "forename": ("Forename", ("Forename", "Forenames", "First name", "First names", "Given name", "Given names")),
-    "surname": ("Surname", ("Surname", "Last name", "Family name")),
-    "full_name": ("Name", ("Name", "Full name", "Delegate name", "Delegate", "Learner", "Learner name")),
-    "force": ("Force", ("Force", "Force name", "Organisation", "Organization", "Employer", "Police force")),
-    "course": ("Course", ("Course", "Course name", "Course title", "Module", "Module name", "Activity")),
-    "status": ("Status", ("Status", "Completion status", "Course completion status")),
-    "date_completed": ("Date completed", (
-        "Date completed", "Completion date", "Completed on", "Date of completion", "Time completed",
-        "Course complete", "Completed date",
-    )),
-    "session_date": ("Session date", ("Session date", "Date of session", "Date", "Course date", "Training date")),
-    "session_reference": ("Session reference", (
-        "Session reference", "Session ref", "Session ID", "Course reference", "Session", "Session name",
-    )),
-    "venue": ("Venue", ("Venue", "Location")),
-    "facilitator": ("Facilitator", ("Facilitator", "Trainer", "Delivered by", "Facilitators", "Trainers")),
-    "attended": ("Attended", ("Attended", "Attendance", "Attendance status", "Attended?")),
-    "role_category": ("Role category", ("Role category", "Category", "Role type")),
-    "elearning_required": ("E-learning required", ("E-learning required", "Elearning required", "E-learning")),
-    "hydra_required": ("Hydra required", ("Hydra required", "Hydra")),
-    "rank": ("Rank", ("Rank", "Grade", "Rank or grade", "Rank/grade")),
-    "role": ("Role", ("Role", "Job title", "Position", "Job role")),
-    "department": ("Department", ("Department", "Unit", "Team", "BCU", "Command")),
-    "exempt_until": ("Exempt until", ("Exempt until", "Exemption until", "Exemption end date", "Exemption expires")),
-    "exemption_reason": ("Exemption reason", ("Exemption reason", "Reason for exemption", "Exempt reason")),
-}
+# field: (canonical heading, aliases): every heading of every system in the vocabulary.
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = FIELD_HEADINGS
 
 KIND_FIELDS: dict[str, frozenset[str]] = {
     "roster": frozenset({
         "staff_number", "forename", "surname", "full_name", "email", "rank", "role", "department", "role_category",
-        "elearning_required", "hydra_required", "exempt_until", "exemption_reason", "force",
+        "elearning_required", "hydra_required", "exempt_until", "exemption_reason", "force", "start_date",
+        "leaving_date", "record_status", "deleted", "known_as", "collar_number",
     }),
     "college-learn": frozenset({
         "staff_number", "email", "forename", "surname", "full_name", "force", "course", "status", "date_completed",
+        "collar_number",
     }),
     "hydra": frozenset({
         "session_date", "session_reference", "venue", "facilitator", "staff_number", "forename", "surname",
-        "full_name", "email", "force", "attended",
+        "full_name", "email", "force", "attended", "collar_number",
     }),
 }
 
@@ -68,7 +40,7 @@ KIND_FIELDS: dict[str, frozenset[str]] = {
 DISTINCTIVE: dict[str, frozenset[str]] = {
     "roster": frozenset({
         "rank", "role", "department", "role_category", "elearning_required", "hydra_required", "exempt_until",
-        "exemption_reason",
+        "exemption_reason", "leaving_date", "record_status",
     }),
     "college-learn": frozenset({"course", "status", "date_completed"}),
     "hydra": frozenset({"session_date", "session_reference", "venue", "facilitator", "attended"}),
@@ -91,6 +63,17 @@ def label(name: str) -> str:
     return FIELDS[name][0]
 
 
+# Where CONTRACT.md's "Files" names a field differently for one kind (College Learn's learner columns).
+KIND_LABELS_OF_FIELDS: dict[str, dict[str, str]] = {
+    "college-learn": {"forename": "First name", "surname": "Last name", "force": "Organisation"},
+}
+
+
+def kind_label(kind: str, name: str) -> str:
+    """The canonical column name of a field in files of one kind: ``"Organisation"`` for a College Learn force."""
+    return KIND_LABELS_OF_FIELDS.get(kind, {}).get(name) or label(name)
+
+
 def alias_hint(name: str, limit: int = 3) -> str:
     """``'Staff number' (or Staff No, Staff ID, Employee number…)`` for messages."""
     canonical, aliases = FIELDS[name]
@@ -107,6 +90,8 @@ class Header:
     columns: dict[str, int] = field(default_factory=dict)
     duplicates: list[tuple[int, str]] = field(default_factory=list)  # (column, field) ignored as repeats
     extra: int = 0  # kind-specific recognised columns (College Learn module columns)
+    ambiguous: dict[str, list[int]] = field(default_factory=dict)  # field -> columns its words fit equally
+    mapped: set[str] = field(default_factory=set)  # fields the lead's column mapping placed
 
     @property
     def found(self) -> list[str]:
@@ -123,21 +108,78 @@ class Header:
         return all(f in self.columns for f in field_names)
 
 
-def read_header(row: list, index: int) -> Header:
-    """Map the cells of one row to fields (the first column wins when two name the same field)."""
+def read_header(row: list, index: int, mapping: Mapping[str, str] | None = None) -> Header:
+    """Map the cells of one row to fields (the first column wins when two name the same field).
+
+    Aliases first; then, for fields no alias found, headings by their words (two headings giving the same
+    field are ambiguous: recorded, neither used). ``mapping`` (field -> the heading as written) wins over
+    both. A collar number is the staff number only when no other column is.
+    """
     texts = [cell_text(v) for v in row]
     header = Header(index, texts)
+    columns = header.columns
+    by_words: dict[str, list[int]] = {}
     for col, text in enumerate(texts):
         if not text:
             continue
         name = field_of(text)
         if name is None:
+            if (name := word_field(text)) is not None:
+                by_words.setdefault(name, []).append(col)
             continue
-        if name in header.columns:
-            header.duplicates.append((col, name))
+        if name in columns:
+            if name == "status" and _completion_status(text) and not _completion_status(texts[columns[name]]):
+                # Moodle's report builder may carry an enrolment "Status" (Active) beside "Completed"
+                header.duplicates.append((columns[name], name))
+                columns[name] = col
+            else:
+                header.duplicates.append((col, name))
         else:
-            header.columns[name] = col
+            columns[name] = col
+    for name, cols in by_words.items():
+        if name in columns:
+            continue
+        if len(cols) == 1:
+            columns[name] = cols[0]
+        else:
+            header.ambiguous[name] = cols
+    if mapping:
+        _apply_mapping(header, mapping)
+    if "staff_number" not in columns and "collar_number" in columns:
+        columns["staff_number"] = columns.pop("collar_number")
     return header
+
+
+def _completion_status(heading: str) -> bool:
+    return "complet" in normalise(heading)
+
+
+def _apply_mapping(header: Header, mapping: Mapping[str, str]) -> None:
+    """Give each mapped field the column headed as the mapping says, taking it from any field that had it."""
+    columns = header.columns
+    for name, heading in mapping.items():
+        col = heading_column(header.texts, heading)
+        if col is None:
+            continue
+        for other in [f for f, c in columns.items() if c == col]:
+            del columns[other]
+        columns[name] = col
+        header.mapped.add(name)
+        header.ambiguous.pop(name, None)
+        header.duplicates = [(c, f) for c, f in header.duplicates if c != col and f != name]
+
+
+def heading_column(texts: list[str], heading: str) -> int | None:
+    """The column whose heading is ``heading`` as written (else the same after normalising), or None."""
+    wanted = heading.strip()
+    for col, text in enumerate(texts):
+        if text == wanted:
+            return col
+    key = normalise(wanted)
+    for col, text in enumerate(texts):
+        if key and normalise(text) == key:
+            return col
+    return None
 
 
 def kind_score(header: Header, kind: str) -> int:
@@ -145,14 +187,19 @@ def kind_score(header: Header, kind: str) -> int:
     return sum(1 for f in header.columns if f in KIND_FIELDS[kind]) + header.extra
 
 
-def find_header(grid: list[list], kind: str, extra: Callable[[Header], int] | None = None) -> Header | None:
+def find_header(
+    grid: list[list],
+    kind: str,
+    extra: Callable[[Header], int] | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> Header | None:
     """The heading row among the first rows of a grid that best fits a kind (at least two fields), or None."""
     best: Header | None = None
     best_score = 1
     for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         if not any(cell_text(v) for v in row):
             continue
-        header = read_header(row, index)
+        header = read_header(row, index, mapping)
         if extra is not None:
             header.extra = extra(header)
         score = kind_score(header, kind)
@@ -177,13 +224,26 @@ def found_list(texts: list[str], limit: int = 20) -> str:
     return (", ".join(shown) + more) if shown else "none"
 
 
+def looks_like_hydra(header: Header) -> bool:
+    """A session date with an attendance (or a Seminar sign-up's status and no completion date): a Hydra register,
+    whatever else the file has (a course column, say)."""
+    if not header.has("session_date") or normalise(header.name("session_date")) == "date":
+        return False  # a bare "Date" column may be anything's
+    if header.has("attended"):
+        return True
+    return header.has("status") and not header.has("date_completed")
+
+
 def guess_kind(grid: list[list]) -> str | None:
-    """The kind a grid's headings look like by their distinctive columns, when it is clear."""
+    """The kind a grid's headings look like by their distinctive columns (weighing them all), when it is clear."""
     scores: dict[str, int] = {}
     for row in grid[:HEADER_SCAN_ROWS]:
         header = read_header(row, 0)
         for kind, names in DISTINCTIVE.items():
-            scores[kind] = max(scores.get(kind, 0), sum(1 for f in header.columns if f in names))
+            score = sum(1 for f in header.columns if f in names)
+            if kind == "hydra" and looks_like_hydra(header):
+                score += len(header.columns)
+            scores[kind] = max(scores.get(kind, 0), score)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         return ranked[0][0]
@@ -199,11 +259,36 @@ def refuse_wrong_kind(kind: str, other: str) -> FileRefused:
     )
 
 
-def refuse_missing(missing: list[str], header: Header, extra_advice: str = "") -> FileRefused:
-    """The refusal naming each missing required column and listing the headings that were found."""
+def refuse_missing(missing: list[str], header: Header, extra_advice: str = "", kind: str = "") -> ColumnsUnresolved:
+    """The refusal naming each missing required column and listing the headings that were found.
+
+    It is a :class:`ColumnsUnresolved`, so the lead may map headings to the missing fields instead.
+    """
     details = [f"Add a column headed {alias_hint(m)}." for m in missing]
     found = f"Headers found: {found_list(header.found)}"
     names = " and ".join(label(m) for m in missing)
     plural = "columns" if len(missing) > 1 else "column"
     message = f"The file has no {names} {plural}. {' '.join(details)}{extra_advice} {found}"
-    return FileRefused(" ".join(message.split()), [*details, found])
+    return ColumnsUnresolved(
+        " ".join(message.split()), [*details, found], kind=kind, missing=[kind_label(kind, m) for m in missing],
+        headers=header.found, header_row=header.index + 1,
+        ambiguous={kind_label(kind, f): [header.texts[c] for c in cols] for f, cols in header.ambiguous.items()},
+    )
+
+
+def refuse_ambiguous(header: Header, kind: str) -> ColumnsUnresolved | None:
+    """The refusal for headings whose words fit one field equally (never guessed between), or None."""
+    fields = [f for f in header.ambiguous if f in KIND_FIELDS[kind] and f not in header.columns]
+    if not fields:
+        return None
+    ambiguous = {kind_label(kind, f): [header.texts[c] for c in header.ambiguous[f]] for f in fields}
+    details = [
+        f"More than one column could be the {name} column: {', '.join(repr(h) for h in headings)}. Rename the "
+        f"others, or choose which one it is."
+        for name, headings in ambiguous.items()
+    ]
+    found = f"Headers found: {found_list(header.found)}"
+    return ColumnsUnresolved(
+        " ".join([*details, found]), [*details, found], kind=kind, ambiguous=ambiguous, headers=header.found,
+        header_row=header.index + 1,
+    )

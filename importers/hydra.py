@@ -1,42 +1,27 @@
-"""Hydra session registers: a row per delegate, one or many sessions per file."""
+"""Hydra session registers: a row per delegate, one or many sessions per file (or a column per session)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from .base import HydraRow, ReadResult, RowError
-from .cells import cell_text, normalise, yes_no_word
+from .cells import cell_text
 from .fields import optional_text, read_date, read_force, read_person
 from .headers import Header, refuse_missing
+from .register import read_register_grid, session_columns
 from .rows import Progress, field_columns, read_rows
+from .values import AttendanceReader, UnknownValues, attendance
+
+__all__ = ["attendance", "read_hydra_grid"]
 
 IDENTITY_FIELDS = ("staff_number", "email", "forename", "surname", "full_name")
 NAMES = (*IDENTITY_FIELDS, "force", "session_date", "session_reference", "venue", "facilitator", "attended")
-
-# Attendance as registers write it, normalised (letters and digits only), besides yes and no.
-ATTENDED = frozenset({"attended", "present", "attendedinfull", "fullyattended"})
-NOT_ATTENDED = frozenset({
-    "didnotattend", "dna", "noshow", "partiallyattended", "partlyattended", "partial", "absent",
-    "notattended", "cancelled", "apologies", "leftearly",
-})
 
 EMPTY = (
     "The file has no data rows: it has headings but nothing under them. Add one row per delegate, "
     "with the session date and whether they attended"
 )
-
-
-def attendance(text: str) -> bool | None:
-    """True when the attendance text counts as attended, False when it says not, None when unknown.
-
-    Yes and no (:func:`~importers.cells.yes_no_word`) are attendances too.
-    """
-    key = normalise(text)
-    if key in ATTENDED:
-        return True
-    if key in NOT_ATTENDED:
-        return False
-    return yes_no_word(text)
 
 
 def read_hydra_grid(
@@ -45,30 +30,48 @@ def read_hydra_grid(
     *,
     today: date,
     progress: Progress | None = None,
+    values: Mapping[str, bool] | None = None,
 ) -> ReadResult:
-    """Read the rows under a Hydra register's heading row into :class:`HydraRow` values."""
+    """Read the rows under a Hydra register's heading row into :class:`HydraRow` values.
+
+    A Seminar sign-up's ``Status`` (Fully attended, No show, Booked...) is the attendance when no column is
+    headed so. ``values`` maps attendances the service does not know (normalised) to attended or not;
+    others are counted in ``unknown_values`` and are not attended.
+    """
+    if "attended" not in header.columns and "status" in header.columns:
+        header.columns["attended"] = header.columns["status"]
+    result = _result(header)
+    attendance_of = AttendanceReader(values or {}, UnknownValues(result.unknown_values))
+    if "session_date" not in header.columns and (sessions := session_columns(header)):
+        if not any(f in header.columns for f in IDENTITY_FIELDS):
+            raise refuse_missing(["staff_number"], header, kind="hydra")
+        return read_register_grid(grid, header, sessions, result, today=today, attendance_of=attendance_of,
+                                  progress=progress)
     missing = [f for f in ("session_date", "attended") if f not in header.columns]
     if not any(f in header.columns for f in IDENTITY_FIELDS):
         missing.insert(0, "staff_number")
     if missing:
-        raise refuse_missing(missing, header)
-    result = ReadResult(
+        raise refuse_missing(missing, header, kind="hydra")
+    delegate = DelegateRow(header, today, result, attendance_of)
+    read_rows(grid, header, field_columns(header, NAMES), delegate, result, empty=EMPTY, progress=progress)
+    return result
+
+
+def _result(header: Header) -> ReadResult:
+    return ReadResult(
         kind="hydra", rows=[], errors=[], warnings=[], data_rows=0, headers=header.found,
         has_force_column=header.has("force"),
     )
-    delegate = DelegateRow(header, today, result)
-    read_rows(grid, header, field_columns(header, NAMES), delegate, result, empty=EMPTY, progress=progress)
-    return result
 
 
 class DelegateRow:
     """Reads one delegate's row of a register (the row function of :func:`read_hydra_grid`)."""
 
     __slots__ = ("header", "today", "errors", "warnings", "date_col", "attended_col", "ref_col", "venue_col",
-                 "facilitator_col")
+                 "facilitator_col", "attendance")
 
-    def __init__(self, header: Header, today: date, result: ReadResult):
-        self.header, self.today = header, today
+    def __init__(self, header: Header, today: date, result: ReadResult, attendance_of: AttendanceReader):
+        self.header, self.today, self.attendance = header, today, attendance_of
         self.errors, self.warnings = result.errors, result.warnings
         self.date_col, self.attended_col = header.name("session_date"), header.name("attended")
         self.ref_col, self.venue_col = header.name("session_reference"), header.name("venue")
@@ -86,14 +89,12 @@ class DelegateRow:
             "The session date is blank: write the date of the session, like 14/05/2025",
         )
         attendance_t = cell_text(present)
-        attended = attendance(attendance_t) if attendance_t else None
+        attended = self.attendance(attendance_t) if attendance_t else None
         if attended is None:
-            what = f"'{attendance_t[:40]}' is not an attendance we recognise" if attendance_t else (
-                "Attendance is blank")
             errors.append(RowError(
                 rownum, self.attended_col,
-                f"{what}: write Attended (or Yes) if they attended the whole session, or Did not attend, "
-                "No show or Partially attended",
+                "Attendance is blank: write Attended (or Yes) if they attended the whole session, or Did not "
+                "attend, No show or Partially attended",
             ))
         reference = optional_text(rownum, self.ref_col, ref, warnings)
         venue_t = optional_text(rownum, self.venue_col, venue, warnings)

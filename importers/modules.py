@@ -72,31 +72,64 @@ class ModuleResolver:
         return code
 
 
+# Statuses that say "not complete" (compared normalised), besides those with "not"/"fail" inside brackets.
+NOT_COMPLETE_STATUSES = frozenset({
+    "inprogress", "notyetstarted", "notstarted", "notcompleted", "notcomplete", "incomplete", "failed", "fail",
+    "notattempted", "enrolled", "no", "n", "notyetcompleted", "started", "assigned", "notpassed", "notyetcomplete",
+    "completeddidnotachievepassgrade", "completefail",
+})
+_YES = frozenset({"yes", "y", "true", "1"})
+
+
 @lru_cache(maxsize=4096)
 def status_info(text: str) -> tuple[bool, str | None]:
     """Read a completion status: (complete?, date text written inside it, if any).
 
     ``Completed``, ``Complete``, ``Complete via RPL`` and ``Passed`` are complete; anything else
     (``In progress``, ``Not yet started``, ``Not completed``, ``Failed``) is not. Moodle's
-    ``Completed (14/05/25, 09:32)`` carries its date; ``Completed (achieved pass grade)`` is
-    complete and ``Completed (did not achieve pass grade)`` is not.
+    ``Completed (14/05/25, 09:32)`` carries its date; ``Completed (achieved pass grade)`` and
+    ``Completed (set by …)`` are complete and ``Completed (did not achieve pass grade)`` is not.
+    """
+    complete, inner = status_meaning(text)
+    return bool(complete), inner
+
+
+@lru_cache(maxsize=4096)
+def status_meaning(text: str, yes_is_complete: bool = False) -> tuple[bool | None, str | None]:
+    """Like :func:`status_info`, but None for a status the service does not know (``Awaiting marking``).
+
+    ``Yes`` is complete when ``yes_is_complete`` (a column headed ``Completed``); ``No`` is never complete.
+    A status that is only a date is complete on that date.
     """
     s = " ".join(text.split())
     low = s.casefold()
     if low in COMPLETE_STATUSES:
         return True, None
+    key = "".join(ch for ch in low if ch.isalnum())
+    if key in NOT_COMPLETE_STATUSES:
+        return False, None
+    if key in _YES:
+        return (True, None) if yes_is_complete else (None, None)
     if low.endswith(")") and "(" in low:
+        last = low.rindex("(")
+        if last > low.index("(") and (is_date_text(inner := s[last + 1 : -1].strip())):
+            # "Completed (achieved pass grade) (14/05/25, 09:32)": the last brackets hold the date
+            return status_meaning(s[:last].strip(), yes_is_complete)[0], inner
         cut = low.index("(")
         base, inner = low[:cut].strip().rstrip(":-,").strip(), s[cut + 1 : -1].strip()
         complete = base in COMPLETE_STATUSES
         if inner[:1].isdigit() or is_date_text(inner):
-            return complete, inner
+            return (complete if complete or "".join(base.split()) in NOT_COMPLETE_STATUSES else None), inner
         if complete and ("not" in inner.casefold().split() or "fail" in inner.casefold()):
             return False, None
-        return complete, None
+        if complete:
+            return True, None
+        return (False, None) if "".join(ch for ch in base if ch.isalnum()) in NOT_COMPLETE_STATUSES else (None, None)
     for prefix in ("completed on ", "completed: ", "completed ", "complete on ", "complete "):
         if low.startswith(prefix):
             rest = s[len(prefix) :].strip()
             if rest[:1].isdigit() or is_date_text(rest):
                 return True, rest
-    return False, None
+    if s[:1].isdigit() and is_date_text(s):
+        return True, s
+    return None, None

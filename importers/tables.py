@@ -1,4 +1,4 @@
-"""Turning an upload into grids of cells: one per sheet of an .xlsx workbook, or one for a CSV file."""
+"""Turning an upload into grids of cells: one per sheet of a workbook (.xlsx, .xls, .ods), or one for a CSV file."""
 
 from __future__ import annotations
 
@@ -17,9 +17,16 @@ CSV_DELIMITERS = (",", ";", "\t")
 SNIFF_ROWS = 25
 
 
-def _damaged(name: str) -> FileRefused:
+_AS = {
+    "xlsx": "an Excel workbook",
+    "xls": "an old Excel 97-2003 workbook (.xls)",
+    "ods": "an OpenDocument spreadsheet (.ods)",
+}
+
+
+def _damaged(name: str, fmt: str = "xlsx") -> FileRefused:
     return FileRefused(
-        f"{name} could not be read as an Excel workbook (it may be damaged): "
+        f"{name} could not be read as {_AS.get(fmt, _AS['xlsx'])} (it may be damaged): "
         "open it in Excel and save it again as .xlsx (Excel Workbook), or as .csv"
     )
 
@@ -30,10 +37,11 @@ def _fatal(exc: BaseException) -> bool:
     return isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError)
 
 
-def xlsx_grids(data: bytes, name: str) -> Iterator[tuple[str, Grid]]:
+def xlsx_grids(data: bytes, name: str, fmt: str = "xlsx") -> Iterator[tuple[str, Grid]]:
     """Yield (sheet name, rows) for each worksheet, visible ones first, merged cells filled from their top-left.
 
-    Rows start at the sheet's row 1 (index 0) so that index + 1 is the row number users see.
+    Any workbook python-calamine reads (``fmt``: xlsx, xls or ods, only for messages). Rows start at the
+    sheet's row 1 (index 0) so that index + 1 is the row number users see.
     """
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -41,7 +49,7 @@ def xlsx_grids(data: bytes, name: str) -> Iterator[tuple[str, Grid]]:
     except BaseException as exc:
         if _fatal(exc):
             raise
-        raise _damaged(name) from exc
+        raise _damaged(name, fmt) from exc
     worksheets = [i for i, m in enumerate(metadata) if m.typ == SheetTypeEnum.WorkSheet]
     order = [i for i in worksheets if metadata[i].visible == SheetVisibleEnum.Visible]
     order += [i for i in worksheets if i not in order]
@@ -53,7 +61,7 @@ def xlsx_grids(data: bytes, name: str) -> Iterator[tuple[str, Grid]]:
         except BaseException as exc:
             if _fatal(exc):
                 raise
-            raise _damaged(name) from exc
+            raise _damaged(name, fmt) from exc
         if merged:
             fill_merged(rows, merged)
         yield metadata[index].name, rows

@@ -14,7 +14,7 @@ from .base import KINDS
 CANONICAL_HEADERS: dict[str, list[str]] = {
     "roster": [
         "Staff number", "Forename", "Surname", "Email", "Rank", "Role", "Department", "Role category",
-        "E-learning required", "Hydra required", "Exempt until", "Exemption reason",
+        "E-learning required", "Hydra required", "Exempt until", "Exemption reason", "Start date", "Leaving date",
     ],
     "college-learn": [
         "Staff number", "Email", "First name", "Last name", "Organisation", "Course", "Status", "Date completed",
@@ -26,7 +26,7 @@ CANONICAL_HEADERS: dict[str, list[str]] = {
 }
 
 _SHEET_TITLES = {"roster": "Roster", "college-learn": "Completions", "hydra": "Register"}
-_DATE_COLUMNS = {"Exempt until", "Date completed", "Session date"}
+_DATE_COLUMNS = {"Exempt until", "Date completed", "Session date", "Start date", "Leaving date"}
 _CHOICES = {
     "E-learning required": '"Y,N"',
     "Hydra required": '"Y,N"',

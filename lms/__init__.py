@@ -40,11 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-    # pool_pre_ping: a connection the database dropped (restart, failover) is replaced, not handed to a request.
-    engine_options = {"pool_pre_ping": True}
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        engine_options["connect_args"] = {"timeout": 30}
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -66,11 +62,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from lms import web
-    from lms.accounts import auth
+    from lms.accounts import auth, oidc
     from lms.cli import register_cli
     from lms.web import ratelimit
 
     auth.init_app(app)
+    oidc.init_app(app)
     web.init_app(app)
     register_blueprints(app)
     ratelimit.init_app(app)
@@ -78,10 +75,29 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def engine_options(config: dict[str, Any]) -> dict[str, Any]:
+    """Connection settings: dropped connections replaced, lock waits bounded below the web worker's timeout.
+
+    A request that waits for a lock (an import holding SQLite's write lock, a row PostgreSQL has locked) gives up
+    after ``DB_LOCK_TIMEOUT_SECONDS`` and is answered with a 503 and a message (lms.web.errors), instead of being
+    killed by gunicorn's 30-second timeout with nothing said.
+    """
+    # pool_pre_ping: a connection the database dropped (restart, failover) is replaced, not handed to a request.
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    wait = float(config.get("DB_LOCK_TIMEOUT_SECONDS", 10))
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": wait}
+    elif url.startswith("postgresql"):
+        options["connect_args"] = {"options": f"-c lock_timeout={int(wait * 1000)}"}
+    return options
+
+
 def register_blueprints(app: Flask) -> None:
     """Every feature's pages and API, added explicitly."""
     from lms.accounts import views as accounts
     from lms.audit import views as audit
+    from lms.briefings import views as briefings
     from lms.emails import views as emails
     from lms.forces import views as forces
     from lms.help import views as help_pages
@@ -90,6 +106,8 @@ def register_blueprints(app: Flask) -> None:
     from lms.reports import api as reports_api
     from lms.reports import views as reports
     from lms.scheduler import views as scheduler
+    from lms.web import openapi as api_docs
 
-    for module in (accounts, reports, imports, forces, audit, scheduler, emails, help_pages, reports_api, imports_api):
+    for module in (accounts, reports, imports, forces, audit, scheduler, emails, help_pages, reports_api, imports_api,
+                   briefings, api_docs):
         app.register_blueprint(module.bp)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask.cli import AppGroup, ScriptInfo
 
 from lms.accounts import cli as accounts
+from lms.briefings import cli as briefings
 from lms.demo import cli as demo
 from lms.emails import cli as emails
 from lms.forces import cli as forces
@@ -22,8 +23,9 @@ cli = AppGroup("lms", help="OIC training compliance: set-up, imports, reports an
 
 for command in (
     ops.init_db, accounts.create_user, accounts.create_token, forces.set_force, imports.import_file,
-    imports.rollback_batch, reports.league_table, emails.send_league_tables, emails.send_reminders,
-    scheduler.run_scheduler, demo.demo, ops.backup_database, ops.restore_database,
+    imports.rollback_batch, imports.work_imports, reports.league_table, emails.send_league_tables,
+    emails.send_reminders, scheduler.run_scheduler, demo.demo, ops.backup_database, ops.restore_database,
+    briefings.chief_link, briefings.revoke_chief_link,
 ):
     cli.add_command(command)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +44,51 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
+OIDC_NAME_SHAPE = re.compile(r"[a-z][a-z0-9-]{0,39}")
+
+
+def oidc_providers(environ: Mapping[str, str] | None = None) -> dict[str, dict]:
+    """The single sign-on providers: LMS_OIDC_PROVIDERS names them (``entra,kent``), and for each NAME
+    LMS_OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _DOMAINS (the email domains it may sign in) are required;
+    _LABEL (the button says "Sign in with <label>"), _TENANTS (Entra multi-tenant: the tenant ids allowed) and
+    _EMAIL_CLAIM (default ``email``) are optional. A provider half configured stops the app starting, with the
+    variable named, rather than showing a button that cannot work."""
+    environ = os.environ if environ is None else environ
+    providers: dict[str, dict] = {}
+    for name in (part.strip().lower() for part in environ.get("LMS_OIDC_PROVIDERS", "").split(",")):
+        if not name:
+            continue
+        if not OIDC_NAME_SHAPE.fullmatch(name):
+            raise ValueError(f"LMS_OIDC_PROVIDERS: '{name}' is not a provider name (letters, digits and hyphens)")
+        prefix = f"LMS_OIDC_{name.upper().replace('-', '_')}_"
+        values = {key: environ.get(prefix + key.upper(), "").strip()
+                  for key in ("issuer", "client_id", "client_secret", "domains", "label", "tenants", "email_claim")}
+        missing = [prefix + key.upper() for key in ("issuer", "client_id", "client_secret", "domains")
+                   if not values[key]]
+        if missing:
+            raise ValueError(f"Single sign-on provider '{name}' needs {', '.join(missing)}")
+        providers[name] = {
+            **values,
+            "issuer": values["issuer"].rstrip("/"),
+            "domains": [d.strip().lower().lstrip("@") for d in values["domains"].split(",") if d.strip()],
+            "tenants": [t.strip().lower() for t in values["tenants"].split(",") if t.strip()],
+            "label": values["label"] or name.replace("-", " ").title(),
+            "email_claim": values["email_claim"] or "email",
+        }
+    return providers
+
+
+IMPORT_WORKERS = ("thread", "process")
+
+
+def _import_worker(value: str | None) -> str:
+    """LMS_IMPORT_WORKER: `thread` (the default) or `process`; anything else stops the app starting."""
+    worker = (value or "thread").strip().lower()
+    if worker not in IMPORT_WORKERS:
+        raise ValueError(f"LMS_IMPORT_WORKER must be 'thread' or 'process', not '{value}'")
+    return worker
+
+
 def from_environment(instance_path: str | Path | None = None, *, secret_key: str | None = None) -> dict:
     """Build the Flask config mapping from the process environment."""
     instance = Path(instance_path or os.environ.get("LMS_INSTANCE_PATH") or REPO_ROOT / "instance")
@@ -61,7 +108,18 @@ def from_environment(instance_path: str | Path | None = None, *, secret_key: str
         "DEADLINE": date.fromisoformat(os.environ.get("LMS_DEADLINE", "2026-04-30")),
         "MAX_UPLOAD_MB": int(os.environ.get("LMS_MAX_UPLOAD_MB", "50")),
         "TIMEZONE": os.environ.get("LMS_TIMEZONE", "Europe/London"),
+        # Below gunicorn's 30-second worker timeout, so a request stuck behind a lock is answered, not killed.
+        "DB_LOCK_TIMEOUT_SECONDS": float(os.environ.get("LMS_DB_LOCK_TIMEOUT", "10")),
+        # Single sign-on (lms.accounts.oidc): none by default, and then the sign-in page has the password form only.
+        "OIDC_PROVIDERS": oidc_providers(),
         "UPLOAD_DIR": str(instance / "uploads"),
+        # Background previews (lms.imports.worker): read in a thread of the web process that took the upload
+        # ("thread"), or queued in the database for `lms work-imports` / `lms run-scheduler` ("process").
+        "IMPORT_WORKER": _import_worker(os.environ.get("LMS_IMPORT_WORKER")),
+        # A preview whose worker has not been heard from for this long has stopped: it is marked failed.
+        "IMPORT_TIMEOUT_SECONDS": float(os.environ.get("LMS_IMPORT_TIMEOUT", "120")),
+        # A queued preview no worker has started within this long is marked failed, saying to check the worker.
+        "IMPORT_QUEUE_TIMEOUT_SECONDS": float(os.environ.get("LMS_IMPORT_QUEUE_TIMEOUT", "900")),
         # Cookies are Secure only when the service is reached over HTTPS.
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
         "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),

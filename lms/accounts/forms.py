@@ -36,6 +36,7 @@ ROLE_HINTS = {
 }
 ROLE_CHOICES = list(ROLE_LABELS.items())
 YES_NO = [("yes", "Yes"), ("no", "No")]
+SIGN_IN_CHOICES = [("off", "With a password or single sign-on"), ("on", "With single sign-on only")]
 
 
 def role_items() -> list[dict]:
@@ -68,6 +69,9 @@ class UserEditForm(FlaskForm):
                       validators=[InputRequired(message="Select the role")])
     force = SelectField("Force", widget=GovSelect(), validators=[Optional()])
     region = SelectField("Region", widget=GovSelect(), validators=[Optional()])
+    # Optional: a form posted without it (an older page, a script) leaves the setting as it was.
+    sso_only = RadioField("How may they sign in?", choices=SIGN_IN_CHOICES, widget=GovRadioInput(),
+                          validators=[Optional()])
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 

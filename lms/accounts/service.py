@@ -6,17 +6,23 @@ accounts are named by their email in `target`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from importers.addresses import is_email_address
+from lms.accounts import oidc
 from lms.accounts.auth import (
     PasswordRejected,
     SignInError,
+    SsoOnlyError,
     authenticate,
     check_password_rules,
     hash_password,
     issue_token,
 )
+from lms.accounts.oidc import SsoRefused
 from lms.audit import service as audit
 from lms.core.errors import ServiceError
 from lms.extensions import db
@@ -36,8 +42,8 @@ def create_user(email: str, role: str, *, password: str | None = None, force_cod
     email = email.strip().lower()
     if role not in ROLES:
         raise UserError(f"Role must be one of: {', '.join(ROLES)}")
-    if "@" not in email:
-        raise UserError("Enter an email address in the correct format, like name@example.police.uk")
+    if not is_email_address(email):
+        raise UserError("Enter an email address in the correct format, like name@example.police.uk", field="email")
     if db.session.scalar(select(User).where(User.email == email)) is not None:
         raise UserError(f"A user with the email {email} already exists")
     try:
@@ -135,18 +141,22 @@ def create_account(*, email: str, name: str | None, role: str, force_code: str |
 
 
 def update_account(user: User, *, role: str, force_code: str | None, region_name: str | None,
-                   actor: User) -> dict[str, str | None]:
-    """Change an account's role and its force or region; returns what changed. Admins cannot change their own
-    role, so there is always an administrator left. Flushes."""
+                   actor: User, sso_only: bool | None = None) -> dict[str, str | bool | None]:
+    """Change an account's role, its force or region, and whether it signs in with single sign-on only (None:
+    unchanged); returns what changed. Admins cannot change their own role, so there is always an administrator
+    left. Flushes."""
     if user.id == actor.id and role != user.role:
         raise UserError("You cannot change your own role. Ask another administrator to do it.", field="role")
     force, region = _placement(role, force_code, region_name)
     before = {"role": user.role, "force": user.force.code if user.force else None,
-              "region": user.region.name if user.region else None}
+              "region": user.region.name if user.region else None, "sso_only": bool(user.sso_only)}
     user.role = role
     user.force = force
     user.region = region
-    after = {"role": role, "force": force.code if force else None, "region": region.name if region else None}
+    if sso_only is not None:
+        user.sso_only = sso_only
+    after = {"role": role, "force": force.code if force else None, "region": region.name if region else None,
+             "sso_only": bool(user.sso_only)}
     changes = {key: value for key, value in after.items() if before[key] != value}
     if changes:
         db.session.flush()
@@ -236,10 +246,41 @@ def sign_in(email: str, password: str) -> User:
     tells nobody whether the email has an account) when refused. Flushes: a refusal's record must be committed."""
     try:
         user = authenticate(email, password)
+    except SsoOnlyError:
+        audit.record("sign_in.failed", None, actor=email.strip().lower()[:254], method="password",
+                     reason="sso_only")
+        raise
     except SignInError:
         audit.record("sign_in.failed", None, actor=email.strip().lower()[:254])
         raise
     audit.record("sign_in.succeeded", user)
+    return user
+
+
+def sign_in_with_provider(provider: str, params: Mapping[str, str]) -> User:
+    """Finish a single sign-on with `provider` from its callback's query parameters (lms.accounts.oidc verifies
+    the answer) and find the account of the verified email. No account is ever created here: an unknown email is
+    refused with who to ask, and a deactivated account stays refused. Success and every refusal are audited with
+    the provider. SsoRefused when refused. Flushes: a refusal's record must be committed."""
+    try:
+        identity = oidc.verified_identity(provider, params)
+        user = user_by_email(identity.email)
+        if user is None:
+            raise SsoRefused("unknown_email", f"There is no account for {identity.email} in this service, and "
+                                              "none is created automatically. Ask your service administrator to "
+                                              "create one with this email address.", email=identity.email)
+        if not user.active:
+            raise SsoRefused("deactivated", "Your account in this service has been deactivated. If you still "
+                                            "need it, ask your service administrator to reactivate it.",
+                             email=identity.email)
+    except SsoRefused as exc:
+        audit.record("sign_in.failed", None, actor=exc.email[:254] if exc.email else None, method="oidc",
+                     provider=provider, reason=exc.reason)
+        raise
+    user.last_signin_at = utcnow()
+    user.last_sso_provider = provider
+    db.session.flush()
+    audit.record("sign_in.succeeded", user, method="oidc", provider=provider)
     return user
 
 
@@ -252,3 +293,15 @@ def sign_out(user: User) -> None:
     user.session_version = (user.session_version or 0) + 1
     audit.record("sign_out", user)
     db.session.flush()
+
+
+def sign_in_method(user: User) -> str:
+    """How the account may sign in, in words for the admin's account page."""
+    if user.sso_only:
+        method = "Single sign-on only"
+    elif user.force is not None and user.force.sso_only:
+        method = f"Single sign-on only (set for all of {user.force.name})"
+    else:
+        method = "A password or single sign-on"
+    last = oidc.provider(user.last_sso_provider) if user.last_sso_provider else None
+    return f"{method}. Last single sign-on with {last.label}" if last else method

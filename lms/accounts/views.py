@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from lms import policy
+from lms.accounts import oidc
 from lms.accounts import service as accounts
 from lms.accounts.auth import SignInError
 from lms.accounts.forms import (
@@ -20,6 +21,7 @@ from lms.accounts.forms import (
     role_items,
     set_placement_choices,
 )
+from lms.accounts.oidc import SsoRefused
 from lms.accounts.service import UserError
 from lms.core.clock import local_time
 from lms.core.forms import ConfirmForm, attach_error, form_status
@@ -35,7 +37,8 @@ admin_only = policy.role_required(policy.ADMIN)
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"local_time": local_time, "role_labels": ROLE_LABELS, "is_locked": accounts.is_locked}
+    return {"local_time": local_time, "role_labels": ROLE_LABELS, "is_locked": accounts.is_locked,
+            "sign_in_method": accounts.sign_in_method}
 
 
 def _safe_next(target: str | None) -> str:
@@ -52,9 +55,21 @@ def _me() -> User:
 # --- signing in and out --------------------------------------------------------------------------------------
 
 
+def _sign_in_page(form: SignInForm, error: str | None = None, *, error_href: str = "#email", status: int = 200):
+    """The sign-in page: a button per configured single sign-on provider (none: the password form alone)."""
+    signed_out_of = oidc.provider(session.pop("sso_signed_out", None) or "")
+    end_session = None
+    if signed_out_of is not None:
+        end_session = oidc.end_session_url(signed_out_of.name,
+                                           current_app.config["BASE_URL"] + url_for("accounts.sign_in"))
+    return render_template("accounts/sign_in.html", form=form, error=error, error_href=error_href,
+                           providers=oidc.providers(), next_url=request.args.get("next"),
+                           signed_out_of=signed_out_of, end_session=end_session), status
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    """Email and password sign-in with a GOV.UK error summary."""
+    """Email and password sign-in with a GOV.UK error summary, beside any single sign-on providers."""
     if current_user.is_authenticated:
         return redirect(url_for("reports.dashboard"))
     form = SignInForm()
@@ -70,8 +85,46 @@ def sign_in():
             session.clear()  # renew the session: no fixation across sign-in
             login_user(user)
             return redirect(next_url)
-    status = 200 if not (error or form.errors) else 400
-    return render_template("accounts/sign_in.html", form=form, error=error), status
+    return _sign_in_page(form, error, status=200 if not (error or form.errors) else 400)
+
+
+def _provider_or_404(name: str) -> oidc.Provider:
+    found = oidc.provider(name)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/sign-in/oidc/<name>")
+def sso_start(name: str):
+    """Single sign-on, first leg: send the browser to the provider (state, nonce and PKCE kept in the session)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("reports.dashboard"))
+    provider = _provider_or_404(name)
+    session["sso_next"] = _safe_next(request.args.get("next"))
+    callback = current_app.config["BASE_URL"] + url_for("accounts.sso_callback", name=provider.name)
+    try:
+        return redirect(oidc.authorization_url(provider.name, callback))
+    except SsoRefused as exc:
+        return _sign_in_page(SignInForm(formdata=None), str(exc), error_href=f"#sso-{provider.name}", status=503)
+
+
+@bp.get("/sign-in/oidc/<name>/callback")
+def sso_callback(name: str):
+    """Single sign-on, second leg: the provider's answer is verified and the verified email's account signed in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("reports.dashboard"))
+    provider = _provider_or_404(name)
+    try:
+        with committing(keep_on=(SsoRefused,)):
+            user = accounts.sign_in_with_provider(provider.name, request.args.to_dict())
+    except SsoRefused as exc:
+        return _sign_in_page(SignInForm(formdata=None), str(exc), error_href=f"#sso-{provider.name}", status=400)
+    next_url = _safe_next(session.get("sso_next"))
+    session.clear()  # renew the session: no fixation across sign-in
+    login_user(user)
+    session["sso_provider"] = provider.name  # sign-out offers the provider's own sign-out
+    return redirect(next_url)
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])
@@ -82,13 +135,16 @@ def sign_out():
         if current_user.is_authenticated:
             with committing():
                 accounts.sign_out(_me())
+        provider = session.get("sso_provider")
         logout_user()
         session.clear()
+        if provider:
+            session["sso_signed_out"] = provider  # the sign-in page offers the provider's end-session page
         flash("You have been signed out", "success")
         return redirect(url_for("accounts.sign_in"))
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in"))
-    return render_template("accounts/sign_out.html", form=form)
+    return render_template("accounts/sign_out.html", form=form, provider=oidc.provider(session.get("sso_provider", "")))
 
 
 # --- the admin's pages ---------------------------------------------------------------------------------------
@@ -154,16 +210,18 @@ def user_detail(user_id: int):
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
 @admin_only
 def user_edit(user_id: int):
-    """Change an account's role, and its force or region."""
+    """Change an account's role, its force or region, and whether it signs in with single sign-on only."""
     user = _user_or_404(user_id)
     form = UserEditForm(data={"role": user.role, "force": user.force.code if user.force else "",
-                              "region": user.region.name if user.region else ""})
+                              "region": user.region.name if user.region else "",
+                              "sso_only": "on" if user.sso_only else "off"})
     _placement_choices(form)
     if form.validate_on_submit():
         try:
             with committing():
                 changes = accounts.update_account(user, role=form.role.data, force_code=form.force.data or None,
-                                                  region_name=form.region.data or None, actor=_me())
+                                                  region_name=form.region.data or None, actor=_me(),
+                                                  sso_only=form.sso_only.data == "on")
         except UserError as exc:
             attach_error(form, exc)
         else:

@@ -10,66 +10,32 @@ are all computed by this one module, which the tests check rule by rule (DESIGN.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from lms.compliance.due import (
+    DEFAULT_DEADLINE,
+    DEFAULT_GRACE_DAYS,
+    DuePolicy,
+    due_date,
+    months_before,
+    person_start,
+    valid_from,
+)
+from lms.compliance.requirements import DEFAULT_RULES, UnknownRoleCategory, resolve_requirements
+
+# Re-exported: who must do what, and the due-date rules, are part of the oracle (and imported from here).
+__all__ = ["DEFAULT_DEADLINE", "DEFAULT_GRACE_DAYS", "DEFAULT_RULES", "DuePolicy", "UnknownRoleCategory",
+           "due_date", "months_before", "person_start", "resolve_requirements", "valid_from"]
+
 MODULES: tuple[str, ...] = ("M1", "M2", "M3", "M4")
 HYDRA = "HYDRA"
 
-# category -> (e-learning required, Hydra required). The admin can edit the rules held in the
-# database; this is the default from DESIGN.md and what the database is seeded with.
-DEFAULT_RULES: dict[str, tuple[bool, bool]] = {
-    "frontline": (True, False),
-    "investigator": (True, True),
-    "manager": (False, True),
-    "other": (False, False),
-}
-
-
-
-
-
-class UnknownRoleCategory(ValueError):
-    """A roster row needs its role category to say what it must do, and the category is missing or unknown."""
-
-
-def resolve_requirements(
-    role_category: str | None,
-    elearning: bool | None,
-    hydra: bool | None,
-    rules: Mapping[str, tuple[bool, bool]] = DEFAULT_RULES,
-) -> tuple[bool, bool]:
-    """Return ``(elearning_required, hydra_required)`` for one roster row.
-
-    An explicit flag (not ``None``) wins, each independently; only a flag left blank falls back
-    to the rule for the row's role category (matched case-insensitively, spaces trimmed). When a
-    fallback is needed and the category is missing or not in ``rules``, raise
-    ``UnknownRoleCategory`` naming the known categories.
-    """
-    if elearning is not None and hydra is not None:
-        # Both given: the category is irrelevant, so a blank or odd one must not reject the row.
-        return elearning, hydra
-    rule = _rule_for(role_category, rules)
-    return (rule[0] if elearning is None else elearning, rule[1] if hydra is None else hydra)
-
-
-def _rule_for(role_category: str | None, rules: Mapping[str, tuple[bool, bool]]) -> tuple[bool, bool]:
-    # Admin-edited keys may have any case, so fold both sides rather than trust the mapping.
-    folded = {key.strip().casefold(): value for key, value in rules.items()}
-    known = ", ".join(rules) or "none configured"
-    category = (role_category or "").strip()
-    if not category:
-        raise UnknownRoleCategory(
-            f"No role category, and no E-learning required / Hydra required value: give a role category "
-            f"(one of {known}) or both Y/N columns"
-        )
-    try:
-        return folded[category.casefold()]
-    except KeyError:
-        raise UnknownRoleCategory(f"{category} is not a known role category (known: {known})") from None
+# The recommendations' deadline, 90 days' grace, no validity: what callers that pass no settings get.
+DEFAULT_DUE_DATES = DuePolicy()
 
 
 def round_half_up(value: float | Fraction, places: int = 1) -> float:
@@ -126,6 +92,8 @@ class PersonFacts:
     exempt_until: date | None = None
     completions: tuple[tuple[str, date], ...] = ()
     hydra_attended: tuple[date, ...] = ()
+    start_date: date | None = None  # the roster's Start date column
+    first_rostered_on: date | None = None  # the day a roster after the force's first one added them
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,31 +111,56 @@ class PersonStatus:
     relevant: bool
     compliant: bool
     outstanding: list[str]
+    due_date: date | None = None
+    past_due: bool = False  # ``as_of`` is after ``due_date``
+    counts_from: dict[str, date | None] | None = None  # per package: completions dated before it have expired
+
+    @property
+    def elearning_outstanding(self) -> bool:
+        """Relevant, required to do the e-learning and not done it."""
+        return self.relevant and self.elearning_required and not self.elearning_complete
+
+    @property
+    def hydra_outstanding(self) -> bool:
+        """Relevant, required to attend Hydra and not attended."""
+        return self.relevant and self.hydra_required and not self.hydra_complete
+
+    @property
+    def overdue(self) -> bool:
+        """Relevant, something still to do, and past their due date."""
+        return bool(self.outstanding) and self.past_due
+
+    @property
+    def not_yet_due(self) -> bool:
+        """Relevant, something still to do, and their due date not yet passed."""
+        return bool(self.outstanding) and not self.past_due
 
 
-def person_status(p: PersonFacts, as_of: date) -> PersonStatus:
-    """Work out one person's status on ``as_of``.
+def person_status(p: PersonFacts, as_of: date, due: DuePolicy = DEFAULT_DUE_DATES) -> PersonStatus:
+    """Work out one person's status on ``as_of`` under the due-date settings ``due``.
 
-    Only records dated on or before ``as_of`` count, and for each module and for Hydra the
-    earliest such date is kept. ``elearning_complete`` and ``hydra_complete`` say whether the
-    training was done, whether or not it was required (a force lead may want to see it);
-    ``relevant``, ``compliant`` and ``outstanding`` apply the requirements and the population.
-    An exemption runs through ``exempt_until`` inclusive.
+    Only records dated on or before ``as_of`` count (and, when the package has a validity, on or after
+    `valid_from`), and for each module and for Hydra the earliest such date is kept. ``elearning_complete``
+    and ``hydra_complete`` say whether the training was done, whether or not it was required (a force lead
+    may want to see it); ``relevant``, ``compliant`` and ``outstanding`` apply the requirements and the
+    population. An exemption runs through ``exempt_until`` inclusive. ``due_date`` is the later of the
+    deadline and the person's start plus the grace period; ``past_due`` says ``as_of`` is after it.
     """
+    counts_from = {package: valid_from(as_of, due.validity_months(package)) for package in ("elearning", "hydra")}
     module_dates: dict[str, date | None] = dict.fromkeys(MODULES)
     for code, completed_on in p.completions:
         if code not in module_dates:
             # An unknown code here means the caller mapped courses wrongly; counting it silently could
             # neither help nor be noticed.
             raise ValueError(f"person {p.person_id}: {code!r} is not one of {', '.join(MODULES)}")
-        if completed_on > as_of:
+        if not _counts_on(completed_on, as_of, counts_from["elearning"]):
             continue
         earliest = module_dates[code]
         if earliest is None or completed_on < earliest:
             module_dates[code] = completed_on
     elearning_complete = all(d is not None for d in module_dates.values())
 
-    attended = [d for d in p.hydra_attended if d <= as_of]
+    attended = [d for d in p.hydra_attended if _counts_on(d, as_of, counts_from["hydra"])]
     hydra_date = min(attended) if attended else None
     hydra_complete = hydra_date is not None
 
@@ -181,6 +174,7 @@ def person_status(p: PersonFacts, as_of: date) -> PersonStatus:
             outstanding.extend(code for code, d in module_dates.items() if d is None)
         if p.hydra_required and not hydra_complete:
             outstanding.append(HYDRA)
+    due_on = due_date(person_start(p.start_date, p.first_rostered_on), due)
 
     return PersonStatus(
         in_population=in_population,
@@ -194,33 +188,45 @@ def person_status(p: PersonFacts, as_of: date) -> PersonStatus:
         relevant=relevant,
         compliant=relevant and not outstanding,
         outstanding=outstanding,
+        due_date=due_on,
+        past_due=as_of > due_on,
+        counts_from=counts_from,
     )
 
 
+def _counts_on(day: date, as_of: date, earliest: date | None) -> bool:
+    # On or before the day, and not expired (a validity keeps only completions on or after `earliest`).
+    return day <= as_of and (earliest is None or day >= earliest)
+
+
 # Why a record does or does not count for its person on a day (`record_verdicts`).
-COUNTS, NOT_DONE, UNDATED, LATER, LEFT, EXEMPT, NOT_REQUIRED, SUPERSEDED = (
-    "counts", "not_done", "undated", "later", "left", "exempt", "not_required", "superseded")
+COUNTS, NOT_DONE, UNDATED, LATER, LEFT, EXEMPT, NOT_REQUIRED, SUPERSEDED, EXPIRED = (
+    "counts", "not_done", "undated", "later", "left", "exempt", "not_required", "superseded", "expired")
 
 
 def record_verdicts(status: PersonStatus, records: Iterable[tuple[str, bool, date | None]], as_of: date) -> list[str]:
     """Why each of one person's records counts or not on ``as_of``: a verdict per ``(code, done, day)``, in order.
 
     ``code`` is a module or ``HYDRA``; ``done`` says the record is a completion (or an attendance). The first
-    reason that applies wins: ``NOT_DONE``, ``UNDATED``, ``LATER`` (after ``as_of``), ``LEFT`` (a leaver),
-    ``EXEMPT``, ``NOT_REQUIRED``; otherwise the first record on the date that ``status`` counts for its
-    requirement ``COUNTS`` and any other is ``SUPERSEDED``. ``status`` is `person_status` on ``as_of``.
+    reason that applies wins: ``NOT_DONE``, ``UNDATED``, ``LATER`` (after ``as_of``), ``EXPIRED`` (older than
+    the package's validity), ``LEFT`` (a leaver), ``EXEMPT``, ``NOT_REQUIRED``; otherwise the first record on the
+    date that ``status`` counts for its requirement ``COUNTS`` and any other is ``SUPERSEDED``. ``status`` is
+    `person_status` on ``as_of``.
     """
     counted: set[str] = set()
     verdicts: list[str] = []
     for code, done, day in records:
         hydra = code == HYDRA
         earliest = status.hydra_date if hydra else status.module_dates.get(code)
+        oldest = (status.counts_from or {}).get("hydra" if hydra else "elearning")
         if not done:
             verdict = NOT_DONE
         elif day is None:
             verdict = UNDATED
         elif day > as_of:
             verdict = LATER
+        elif oldest is not None and day < oldest:
+            verdict = EXPIRED
         elif not status.in_population:
             verdict = EXEMPT if status.exempt else LEFT
         elif not (status.hydra_required if hydra else status.elearning_required):
@@ -240,6 +246,8 @@ class Counts:
 
     relevant: int
     complete: int
+    overdue: int = 0  # relevant, not complete, past their due date
+    not_yet_due: int = 0  # relevant, not complete, due date not yet passed
 
     @property
     def percent(self) -> float | None:
@@ -247,8 +255,9 @@ class Counts:
         return percent(self.complete, self.relevant)
 
     def as_dict(self) -> dict[str, int | float | None]:
-        """The ``{"relevant", "complete", "percent"}`` object of the league-table JSON."""
-        return {"relevant": self.relevant, "complete": self.complete, "percent": self.percent}
+        """The ``{"relevant", "complete", "percent", "overdue", "not_yet_due"}`` object of the league-table JSON."""
+        return {"relevant": self.relevant, "complete": self.complete, "percent": self.percent,
+                "overdue": self.overdue, "not_yet_due": self.not_yet_due}
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,16 +280,16 @@ class ForceFigures:
         }
 
 
-def force_figures(people: Iterable[PersonFacts], as_of: date) -> ForceFigures:
+def force_figures(people: Iterable[PersonFacts], as_of: date, due: DuePolicy = DEFAULT_DUE_DATES) -> ForceFigures:
     """Compute a force's figures on ``as_of`` from everyone on its latest roster (leavers included).
 
     Leavers and people exempt on ``as_of`` are outside the population and count nowhere (the
     exempt are tallied in ``exempt``). A record only counts towards a package the person is
     required to do: a manager's e-learning is in no e-learning figure, module counts included.
+    Each relevant person who has not done a package is *overdue* in it when ``as_of`` is after
+    their due date, otherwise *not yet due*; ``overall`` splits those with anything left to do.
     """
-    elearning_relevant = elearning_complete = 0
-    hydra_relevant = hydra_complete = 0
-    overall_relevant = overall_complete = 0
+    tally = {package: [0, 0, 0, 0] for package in ("elearning", "hydra", "overall")}  # relevant, complete, late, due
     modules = dict.fromkeys(MODULES, 0)
     exempt = 0
     seen: set[int] = set()
@@ -289,28 +298,34 @@ def force_figures(people: Iterable[PersonFacts], as_of: date) -> ForceFigures:
             # A person twice means a fanned-out join upstream; it would count them twice.
             raise ValueError(f"person {person.person_id} appears more than once")
         seen.add(person.person_id)
-        status = person_status(person, as_of)
-        if status.exempt:
-            exempt += 1
+        status = person_status(person, as_of, due)
+        exempt += status.exempt
         if not status.relevant:
             continue
-        overall_relevant += 1
-        overall_complete += status.compliant
+        _tally(tally["overall"], status.compliant, status.past_due)
         if status.elearning_required:
-            elearning_relevant += 1
-            elearning_complete += status.elearning_complete
+            _tally(tally["elearning"], status.elearning_complete, status.past_due)
             for code, completed_on in status.module_dates.items():
                 modules[code] += completed_on is not None
         if status.hydra_required:
-            hydra_relevant += 1
-            hydra_complete += status.hydra_complete
+            _tally(tally["hydra"], status.hydra_complete, status.past_due)
     return ForceFigures(
-        elearning=Counts(elearning_relevant, elearning_complete),
-        hydra=Counts(hydra_relevant, hydra_complete),
-        overall=Counts(overall_relevant, overall_complete),
+        elearning=Counts(*tally["elearning"]),
+        hydra=Counts(*tally["hydra"]),
+        overall=Counts(*tally["overall"]),
         modules=modules,
         exempt=exempt,
     )
+
+
+def _tally(counts: list[int], complete: bool, past_due: bool) -> None:
+    counts[0] += 1
+    if complete:
+        counts[1] += 1
+    elif past_due:
+        counts[2] += 1
+    else:
+        counts[3] += 1
 
 
 def rank_forces(entries: list[dict]) -> list[dict]:

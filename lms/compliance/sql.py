@@ -13,6 +13,9 @@ the same definitions (DESIGN.md, "Compliance rules"):
   required to do is done;
 - *relevant* people are in the population with at least one requirement; *compliant* ones have done all of theirs;
   *outstanding* ones have not (`relevant`, `compliant`, `outstanding`);
+- a relevant person who has not done a package is *overdue* in it when the day is after their due date (the later
+  of the deadline and their start plus the grace period), otherwise *not yet due*; a package with a validity counts
+  only completions on or after `rules.valid_from` (`past_due`, `Progress.late`);
 - `figure_columns` are the aggregates of a force's figures over any group of people, and `figures_from_row` turns
   them into the figures object of the league-table JSON.
 
@@ -23,11 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, false, func, not_, or_, select, true
 
-from lms.compliance.rules import MODULES, Counts
+from lms.compliance.rules import DEFAULT_DUE_DATES, MODULES, Counts, DuePolicy, valid_from
 from lms.models import HydraAttendance, LearningRecord, Person
 
 PACKAGES = ("elearning", "hydra", "overall")
@@ -36,20 +39,28 @@ PACKAGES = ("elearning", "hydra", "overall")
 # --- records that count --------------------------------------------------------------------------------------------
 
 
-def completion_record(as_of: date | None = None) -> ColumnElement[bool]:
-    """A `LearningRecord` that is a completion: marked completed and dated (on or before ``as_of`` when given)."""
+def completion_record(as_of: date | None = None, due: DuePolicy = DEFAULT_DUE_DATES) -> ColumnElement[bool]:
+    """A `LearningRecord` that is a completion: marked completed and dated (on or before ``as_of`` when given, and
+    not expired under the e-learning validity of ``due``)."""
     lr = LearningRecord
     if as_of is None:
         return and_(lr.completed.is_(True), lr.completed_on.is_not(None))
-    return and_(lr.completed.is_(True), lr.completed_on <= as_of)
+    oldest = valid_from(as_of, due.validity_months("elearning"))
+    if oldest is None:
+        return and_(lr.completed.is_(True), lr.completed_on <= as_of)
+    return and_(lr.completed.is_(True), lr.completed_on <= as_of, lr.completed_on >= oldest)
 
 
-def attendance_record(as_of: date | None = None) -> ColumnElement[bool]:
-    """A `HydraAttendance` that counts as attending (on or before ``as_of`` when given)."""
+def attendance_record(as_of: date | None = None, due: DuePolicy = DEFAULT_DUE_DATES) -> ColumnElement[bool]:
+    """A `HydraAttendance` that counts as attending (on or before ``as_of`` when given, and not expired under the
+    Hydra validity of ``due``)."""
     ha = HydraAttendance
     if as_of is None:
         return ha.attended.is_(True)
-    return and_(ha.attended.is_(True), ha.session_date <= as_of)
+    oldest = valid_from(as_of, due.validity_months("hydra"))
+    if oldest is None:
+        return and_(ha.attended.is_(True), ha.session_date <= as_of)
+    return and_(ha.attended.is_(True), ha.session_date <= as_of, ha.session_date >= oldest)
 
 
 # --- who is counted -------------------------------------------------------------------------------------------------
@@ -92,6 +103,23 @@ def relevant(as_of: date) -> ColumnElement[bool]:
     return and_(in_population(as_of), has_requirement())
 
 
+def start() -> ColumnElement[date]:
+    """The person's start: the roster's Start date, else the day a later roster added them (NULL for neither)."""
+    return func.coalesce(Person.start_date, Person.first_rostered_on)
+
+
+def past_due(as_of: date, due: DuePolicy) -> ColumnElement[bool]:
+    """``as_of`` is after the person's due date, the later of the deadline and their start plus the grace period.
+
+    Said without date arithmetic in SQL (which SQLite and PostgreSQL spell differently): after the deadline, and
+    no start or a start before ``as_of`` minus the grace period.
+    """
+    if as_of <= due.deadline:
+        return false()
+    started = start()
+    return or_(started.is_(None), started < as_of - timedelta(days=due.grace_days))
+
+
 # --- what they have done --------------------------------------------------------------------------------------------
 
 
@@ -107,6 +135,7 @@ class Progress:
 
     modules: Subquery
     hydra: Subquery
+    late: ColumnElement[bool]  # `past_due` on the day: what is not done is overdue
 
     def join(self, query: Select) -> Select:
         """``query`` (selecting from ``person``) outer-joined to both subqueries."""
@@ -132,24 +161,25 @@ class Progress:
                     or_(not_(hydra_required()), self.hydra_done()))
 
 
-def progress(as_of: date, force_ids: list[int] | None = None) -> Progress:
-    """Per-person progress on ``as_of`` from the matched records (of the forces ``force_ids``, or all)."""
+def progress(as_of: date, force_ids: list[int] | None = None, due: DuePolicy = DEFAULT_DUE_DATES) -> Progress:
+    """Per-person progress on ``as_of`` from the matched records (of the forces ``force_ids``, or all), with
+    validities and due dates as ``due`` says."""
     lr, ha = LearningRecord, HydraAttendance
     module_flags = [func.max(case((lr.requirement_code == code, 1), else_=0)).label(code.lower()) for code in MODULES]
     modules_q = (
         select(lr.person_id.label("person_id"), *module_flags)
-        .where(completion_record(as_of), lr.person_id.is_not(None), lr.requirement_code.in_(MODULES))
+        .where(completion_record(as_of, due), lr.person_id.is_not(None), lr.requirement_code.in_(MODULES))
         .group_by(lr.person_id)
     )
     hydra_q = (
         select(ha.person_id.label("person_id"))
-        .where(attendance_record(as_of), ha.person_id.is_not(None))
+        .where(attendance_record(as_of, due), ha.person_id.is_not(None))
         .group_by(ha.person_id)
     )
     if force_ids is not None:
         modules_q = modules_q.where(lr.force_id.in_(force_ids))
         hydra_q = hydra_q.where(ha.force_id.in_(force_ids))
-    return Progress(modules_q.subquery("m"), hydra_q.subquery("h"))
+    return Progress(modules_q.subquery("m"), hydra_q.subquery("h"), past_due(as_of, due))
 
 
 def compliant(as_of: date, done: Progress) -> ColumnElement[bool]:
@@ -175,32 +205,44 @@ def figure_columns(done: Progress, among: ColumnElement[bool] | None = None) -> 
 
     Pass ``among=in_population(as_of)`` to count within any set of people; leave it ``None`` when the query's WHERE
     already keeps only relevant people (the cheapest way to count a whole country). Labels:
-    ``elearning_relevant``, ``elearning_complete``, ``hydra_relevant``, ``hydra_complete``, ``overall_relevant``,
-    ``overall_complete`` and ``module_m1``..``module_m4`` (e-learning-relevant people who completed each module).
+    ``elearning_relevant``, ``elearning_complete``, ``elearning_overdue``, the same for ``hydra`` and ``overall``,
+    and ``module_m1``..``module_m4`` (e-learning-relevant people who completed each module). Not yet due is what is
+    left (relevant - complete - overdue), so it costs no column.
     """
     scope = true() if among is None else among
     el, hy = elearning_required(), hydra_required()
     columns = {
         "elearning_relevant": and_(scope, el),
         "elearning_complete": and_(scope, el, done.elearning_done()),
+        "elearning_overdue": and_(scope, el, done.late, not_(done.elearning_done())),
         "hydra_relevant": and_(scope, hy),
         "hydra_complete": and_(scope, hy, done.hydra_done()),
+        "hydra_overdue": and_(scope, hy, done.late, not_(done.hydra_done())),
         "overall_relevant": and_(scope, has_requirement()),
         "overall_complete": and_(scope, has_requirement(), done.requirements_met()),
+        "overall_overdue": and_(scope, has_requirement(), done.late, not_(done.requirements_met())),
         **{f"module_{code.lower()}": and_(scope, el, done.module_done(code)) for code in MODULES},
     }
     return [total(condition).label(name) for name, condition in columns.items()]
 
 
-def counts(relevant_count: int, complete_count: int) -> dict:
-    """The ``{"relevant", "complete", "percent"}`` object of the league-table JSON."""
-    return Counts(int(relevant_count), int(complete_count)).as_dict()
+def counts(relevant_count: int, complete_count: int, overdue_count: int = 0, not_yet_due_count: int | None = None
+           ) -> dict:
+    """The ``{"relevant", "complete", "percent", "overdue", "not_yet_due"}`` object of the league-table JSON.
+
+    ``not_yet_due`` defaults to the rest: relevant people neither complete nor overdue.
+    """
+    relevant_count, complete_count, overdue_count = int(relevant_count), int(complete_count), int(overdue_count)
+    if not_yet_due_count is None:
+        not_yet_due_count = relevant_count - complete_count - overdue_count
+    return Counts(relevant_count, complete_count, overdue_count, int(not_yet_due_count)).as_dict()
 
 
 def figures_from_row(row: Mapping, exempt_count: int = 0) -> dict:
     """The figures object from a row (mapping) of `figure_columns`, plus the count of exempt people."""
     out: dict = {
-        package: counts(row[f"{package}_relevant"], row[f"{package}_complete"]) for package in PACKAGES
+        package: counts(row[f"{package}_relevant"], row[f"{package}_complete"], row[f"{package}_overdue"])
+        for package in PACKAGES
     }
     out["modules"] = {code: int(row[f"module_{code.lower()}"]) for code in MODULES}
     out["exempt"] = int(exempt_count)
@@ -211,3 +253,16 @@ def empty_figures(exempt_count: int = 0) -> dict:
     """The figures of a force nobody is relevant in."""
     return {**{package: counts(0, 0) for package in PACKAGES}, "modules": dict.fromkeys(MODULES, 0),
             "exempt": int(exempt_count)}
+
+
+def figures_query(as_of: date, due: DuePolicy, force_ids: list[int] | None = None) -> Select:
+    """Every force's figures on ``as_of`` in one GROUP BY ``force_id`` over the relevant population.
+
+    Filtering the population in WHERE rather than in each sum keeps the per-row work small (bench/README.md).
+    """
+    done = progress(as_of, force_ids, due)
+    p = Person
+    query = done.join(select(p.force_id, *figure_columns(done)).select_from(p)).where(relevant(as_of))
+    if force_ids is not None:
+        query = query.where(p.force_id.in_(force_ids))
+    return query.group_by(p.force_id)

@@ -5,13 +5,19 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField
-from wtforms.validators import Regexp
+from wtforms.validators import ValidationError
 
+from importers.addresses import is_email_address
 from lms.core.errors import ServiceError
 
-# A light check: email-validator refuses reserved domains (.invalid, .test) that demos and tests use.
-EMAIL_SHAPE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                     message="Enter an email address in the correct format, like name@example.police.uk")
+
+def email_shape(form, field) -> None:
+    """WTForms validator: exactly one email address, by the same rules as rosters and the CLI (email-validator)."""
+    if field.data and not is_email_address(field.data):
+        raise ValidationError("Enter an email address in the correct format, like name@example.police.uk")
+
+
+EMAIL_SHAPE = email_shape
 
 
 class ConfirmForm(FlaskForm):

@@ -41,6 +41,7 @@ from lms.models import (
     PersonChange,
     PublishedTable,
     ScheduleSetting,
+    StoredUpload,
     User,
 )
 from lms.reports.figures import refresh_snapshots, today
@@ -121,7 +122,7 @@ def reset() -> list[Path]:
     db.session.execute(update(ScheduleSetting).where(ScheduleSetting.updated_by_id.in_(demo_ids))
                        .values(updated_by_id=None))
     for model in (AuditEvent, EmailLog, PublishedTable, ForceSnapshot, MatchDecision, HydraAttendance,
-                  HydraSession, LearningRecord, PersonChange, BatchForce, Person, ImportBatch):
+                  HydraSession, LearningRecord, PersonChange, BatchForce, Person, ImportBatch, StoredUpload):
         db.session.execute(delete(model))
     db.session.execute(delete(ApiToken).where(ApiToken.user_id.in_(demo_ids)))
     db.session.execute(delete(User).where(User.email.in_(DEMO_EMAILS)))
@@ -185,6 +186,9 @@ def _backdate(batches: list[tuple[ImportBatch, date]], rng: random.Random, now: 
             db.session.execute(update(Person).where(Person.created_batch_id == batch.id).values(created_at=moment))
             db.session.execute(update(Person).where(Person.updated_batch_id == batch.id, Person.active.is_(False),
                                                     Person.left_on == now).values(left_on=day))
+            # Due dates: a joiner added by a later roster joined on the day that roster was uploaded.
+            db.session.execute(update(Person).where(Person.created_batch_id == batch.id,
+                                                    Person.first_rostered_on == now).values(first_rostered_on=day))
     db.session.flush()
 
 

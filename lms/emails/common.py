@@ -25,11 +25,15 @@ LEAGUE_TABLE = "league_table"
 MISSING_CHIEFS = "missing_chiefs"
 STALE_DATA = "stale_data"
 PERSONAL_REMINDER = "personal_reminder"
-KINDS = (LEAGUE_TABLE, MISSING_CHIEFS, STALE_DATA, PERSONAL_REMINDER)
+LEADS_PACK = "leads_pack"
+STALE_DATA_NO_LEAD = "stale_data_no_lead"
+KINDS = (LEAGUE_TABLE, MISSING_CHIEFS, STALE_DATA, PERSONAL_REMINDER, LEADS_PACK, STALE_DATA_NO_LEAD)
 KIND_LABELS = {
     LEAGUE_TABLE: "League table to chief constable",
+    LEADS_PACK: "Monthly pack to force leads (with the overdue people)",
     MISSING_CHIEFS: "Forces with no chief constable address (to admins)",
     STALE_DATA: "Stale-data reminder to force leads",
+    STALE_DATA_NO_LEAD: "Stale-data reminder for forces with no lead (to their ROCU and the admins)",
     PERSONAL_REMINDER: "Personal reminder",
 }
 
@@ -58,6 +62,10 @@ STYLES = {
     "td": FONT + "text-align:left;padding:6px 8px;border-bottom:1px solid #b1b4b6;",
     "tdn": FONT + "text-align:right;padding:6px 8px;border-bottom:1px solid #b1b4b6;",
     "own": "background-color:#fff7bf;font-weight:bold;",
+    # A link drawn as a GOV.UK start button: green, white bold text, 19px, a shadow line below.
+    "button": "display:inline-block;font-family:Arial,Helvetica,sans-serif;font-size:19px;font-weight:bold;"
+              "line-height:1.3;color:#ffffff;background-color:#00703c;padding:8px 12px;text-decoration:none;"
+              "border-bottom:2px solid #002d18;",
 }
 
 

@@ -25,9 +25,9 @@ The parts live beside this module in `lms.emails`:
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import policy
@@ -36,6 +36,7 @@ from lms.core.clock import month_label, month_period, week_period
 from lms.core.text import plural
 from lms.emails.common import (
     KINDS,
+    LEADS_PACK,
     LEAGUE_TABLE,
     MISSING_CHIEFS,
     PERSONAL_REMINDER,
@@ -45,13 +46,16 @@ from lms.emails.common import (
     Planned,
     RunReport,
 )
+from lms.emails.leads_pack import leads_pack_plans
 from lms.emails.league import (
+    chief_link_url,
     league_subject,
     missing_chiefs_email,
+    month_changes,
     month_table,
     render_league_email,
 )
-from lms.emails.mailer import Mailer, MailError
+from lms.emails.mailer import Mailer, MailError, redact_addresses
 from lms.emails.publish import publish_required
 from lms.emails.reminders import (
     personal_plans,
@@ -67,6 +71,15 @@ log = logging.getLogger(__name__)
 
 # The hourly retry job gives up on an address after this many attempts; a manual run always tries again.
 MAX_AUTO_ATTEMPTS = 5
+# A row still `pending` this long after it was claimed belongs to a run that died mid-send (a killed scheduler):
+# it is claimable again, by the next run or the retry job. Far longer than a send can take (SMTP timeout 30 s).
+PENDING_TIMEOUT = timedelta(minutes=15)
+
+
+def stale(row: EmailLog) -> bool:
+    """Whether a `pending` row was abandoned by a run that never finished it."""
+    claimed = row.claimed_at or row.created_at
+    return row.status == "pending" and claimed is not None and claimed < utcnow() - PENDING_TIMEOUT
 
 
 # --- delivering through the log --------------------------------------------------------------------------------
@@ -91,7 +104,7 @@ def _claim(plan: Planned, row: EmailLog | None) -> EmailLog | None:
     """Commit the log row as pending before sending; None when another run holds it already."""
     if row is None:
         row = EmailLog(kind=plan.kind, period=plan.period, recipient=plan.recipient, force_id=plan.force_id,
-                       subject=plan.subject[:300], status="pending", attempts=0)
+                       subject=plan.subject[:300], status="pending", attempts=0, claimed_at=utcnow())
         db.session.add(row)
         try:
             db.session.commit()
@@ -99,10 +112,12 @@ def _claim(plan: Planned, row: EmailLog | None) -> EmailLog | None:
             db.session.rollback()
             return None
         return row
+    abandoned = and_(EmailLog.status == "pending",
+                     func.coalesce(EmailLog.claimed_at, EmailLog.created_at) < utcnow() - PENDING_TIMEOUT)
     claimed = db.session.execute(
         update(EmailLog)
-        .where(EmailLog.id == row.id, EmailLog.status == "failed")
-        .values(status="pending", subject=plan.subject[:300])
+        .where(EmailLog.id == row.id, or_(EmailLog.status == "failed", abandoned))
+        .values(status="pending", subject=plan.subject[:300], claimed_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -135,7 +150,7 @@ def deliver(plans: list[Planned], *, dry_run: bool = False, only_failed: bool = 
         for plan in plans:
             row = existing.get(plan.key)
             outcome = dict(kind=plan.kind, period=plan.period, recipient=plan.recipient, subject=plan.subject)
-            if row is not None and row.status in ("sent", "pending"):
+            if row is not None and (row.status == "sent" or (row.status == "pending" and not stale(row))):
                 report.outcomes.append(Outcome("already sent" if row.status == "sent" else "pending", **outcome))
                 continue
             if only_failed and (row is None or (row.attempts or 0) >= MAX_AUTO_ATTEMPTS):
@@ -159,7 +174,8 @@ def deliver(plans: list[Planned], *, dry_run: bool = False, only_failed: bool = 
                     log.exception("Email log %s: could not prepare the email", row_id)
                     error = f"Could not prepare the email: {type(exc).__name__}: {exc}"
                 # The log id, not the address: addresses of individuals stay out of application logs.
-                log.warning("Email log %s (%s %s) failed: %s", row_id, plan.kind, plan.period, error)
+                log.warning("Email log %s (%s %s) failed: %s", row_id, plan.kind, plan.period,
+                            redact_addresses(error))
                 _finish(row_id, error)
                 report.outcomes.append(Outcome("failed", error=error, **outcome))
             else:
@@ -181,7 +197,7 @@ def _record_run(report: RunReport, kind: str, period: str, actor: User | None, a
 def _has_retryable(kinds: tuple[str, ...], period: str) -> bool:
     return bool(db.session.scalar(
         select(func.count()).select_from(EmailLog).where(
-            EmailLog.kind.in_(kinds), EmailLog.period == period, EmailLog.status == "failed",
+            EmailLog.kind.in_(kinds), EmailLog.period == period, EmailLog.status.in_(("failed", "pending")),
             EmailLog.attempts < MAX_AUTO_ATTEMPTS,
         )
     ))
@@ -204,7 +220,7 @@ def league_table_plans(table: dict, period: str, forces: list[Force], *, notify_
 
     def xlsx() -> bytes:
         if "data" not in xlsx_cache:
-            xlsx_cache["data"] = exports.to_xlsx(table)
+            xlsx_cache["data"] = exports.to_xlsx(table, changes=month_changes(table, period))
         return xlsx_cache["data"]
 
     for force in forces:
@@ -214,8 +230,8 @@ def league_table_plans(table: dict, period: str, forces: list[Force], *, notify_
         plans.append(Planned(
             kind=LEAGUE_TABLE, period=period, recipient=address, subject=league_subject(force, table, period),
             force_id=force.id,
-            render=lambda force=force, address=address: render_league_email(force, table, period, xlsx=xlsx(),
-                                                                             to=address),
+            render=lambda force=force, address=address: render_league_email(
+                force, table, period, xlsx=xlsx(), to=address, chief_url=chief_link_url(force, period)),
         ))
     if missing and notify_admins:
         subject = (f"OIC league tables, {month_label(period)}: "
@@ -239,7 +255,7 @@ def send_league_tables(*, dry_run: bool = False, force_code: str | None = None, 
 
     on = on or report_figures.today()
     period = month_period(on)
-    if only_failed and not _has_retryable((LEAGUE_TABLE, MISSING_CHIEFS), period):
+    if only_failed and not _has_retryable((LEAGUE_TABLE, MISSING_CHIEFS, LEADS_PACK), period):
         return RunReport(dry_run=dry_run)
     if require_published is None:
         require_published = publish_required()
@@ -253,6 +269,7 @@ def send_league_tables(*, dry_run: bool = False, force_code: str | None = None, 
                                f"lms set-force {forces[0].code} --chief-email ADDRESS")
     table, _ = month_table(period, on, store=not dry_run, require_published=require_published)
     plans, missing = league_table_plans(table, period, forces, notify_admins=force_code is None)
+    plans += leads_pack_plans(table, period, forces)
     report = deliver(plans, dry_run=dry_run, only_failed=only_failed)
     if not only_failed:
         for force in missing:

@@ -15,7 +15,10 @@ class SendNowForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
+    """Step one chooses the month; step two (check your answers) sends it again with `confirm` set."""
+
     period = RadioField("Which month's emails is this table for?", widget=GovRadioInput(),
                         description="Publishing again replaces that month's table, until its first email has gone.",
                         validators=[InputRequired(message="Select the month")])
-    submit = SubmitField("Publish this table", widget=GovSubmitInput())
+    confirm = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -6,6 +6,7 @@ part is the same words with inline styles (Outlook ignores <style> blocks and ex
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -137,6 +138,15 @@ class Mailer:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
+
+
+ADDRESS = re.compile(r"<?[^\s<>@,;:]+@[^\s<>@,;:]+>?")
+
+
+def redact_addresses(text: str) -> str:
+    """Text with every email address in it replaced by ``<address>``: servers quote the recipient in refusals
+    ("550 5.1.1 <chief@…>: Recipient address rejected"), and application logs keep no one's address."""
+    return ADDRESS.sub("<address>", text)
 
 
 def _describe(exc: BaseException) -> str:

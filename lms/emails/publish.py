@@ -68,11 +68,13 @@ def publish_states(on: date) -> list[PublishState]:
     return out
 
 
-def publish_table(period: str, on: date, actor: User | None = None) -> PublishedTable:
-    """Publish today's table as the one `period`'s league-table emails use. Flushes; the caller commits.
+def default_period(states: list[PublishState]) -> str:
+    """The month the Publish page preselects: the first whose emails have not gone."""
+    return next((s.period for s in states if not s.locked), states[-1].period)
 
-    Refused once any of that month's emails has gone: every chief constable gets the same table.
-    """
+
+def check_period(period: str, on: date) -> PublishState:
+    """The state of the month chosen on the Publish page; refused when it is not a choice or its emails went."""
     state = next((s for s in publish_states(on) if s.period == period), None)
     if state is None:
         raise EmailRefused(f"A table published today can only be for {month_label(month_period(on))} "
@@ -80,6 +82,34 @@ def publish_table(period: str, on: date, actor: User | None = None) -> Published
     if state.locked:
         raise EmailRefused(f"The {month_label(period)} league tables have already been sent, so their table can no "
                            "longer change")
+    return state
+
+
+def publish_warnings(period: str, on: date) -> list[str]:
+    """What MSOICU should know before publishing today's table for `period` (the check-your-answers page)."""
+    states = {s.period: s for s in publish_states(on)}
+    current = month_period(on)
+    out = []
+    if period != current:
+        if states[current].locked:
+            out.append(f"The {month_label(current)} emails have already gone"
+                       + (f", with the table as of {long_date(states[current].row.as_of)}"
+                          if states[current].row else "") + ".")
+        out.append(f"{month_label(period)} is not the current month: its emails will use today's figures "
+                   f"({long_date(on)}), not the figures on the day they are sent. Publish again nearer the time "
+                   "to use later figures.")
+    row = states[period].row
+    if row is not None:
+        out.append(f"This replaces the {month_label(period)} table published as of {long_date(row.as_of)}.")
+    return out
+
+
+def publish_table(period: str, on: date, actor: User | None = None) -> PublishedTable:
+    """Publish today's table as the one `period`'s league-table emails use. Flushes; the caller commits.
+
+    Refused once any of that month's emails has gone: every chief constable gets the same table.
+    """
+    state = check_period(period, on)
     table = report_figures.league_table(on)
     row = state.row
     if row is None:

@@ -2,7 +2,8 @@
 
 - stale data: to a force's leads when its last College Learn or Hydra upload is over STALE_AFTER_DAYS old.
 - personal: in forces that opted in, to each relevant person with an email who is not compliant, at most once
-  every PERSONAL_INTERVAL_DAYS days, listing what they still have to do. Never to leavers or exempt people.
+  every PERSONAL_INTERVAL_DAYS days, listing what they still have to do and their own due date (the deadline, or
+  later for a joiner in their grace period). Never to leavers or exempt people.
 
 The plans are sent by `lms.emails.delivery.send_reminders`.
 """
@@ -16,9 +17,19 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms import policy
+from lms.briefings.leads import stand_ins
 from lms.core.clock import utc_midnight
-from lms.core.text import long_date
-from lms.emails.common import PERSONAL_REMINDER, STALE_DATA, STYLES, Planned, RunReport, external_url, module_titles
+from lms.core.text import long_date, plural
+from lms.emails.common import (
+    PERSONAL_REMINDER,
+    STALE_DATA,
+    STALE_DATA_NO_LEAD,
+    STYLES,
+    Planned,
+    RunReport,
+    external_url,
+    module_titles,
+)
 from lms.emails.mailer import OutgoingEmail, render_parts
 from lms.extensions import db
 from lms.models import EmailLog, Force, User
@@ -77,17 +88,19 @@ def _stale_email(force: Force, lead: User, stale: list[StaleUpload], subject: st
 
 
 def stale_data_plans(on: date, period: str, report: RunReport) -> list[Planned]:
-    """A reminder to each lead of each force with a stale upload; forces with no lead to remind go in the notes."""
+    """A reminder to each lead of each force with a stale upload. A force with no lead account is told to its
+    ROCU's co-ordinators and the admins instead: one email each, listing every such force in their remit."""
     uploads = report_figures.last_uploads()
     plans: list[Planned] = []
-    without_leads = []
+    stand_in: dict[str, tuple[User, list[tuple[Force, list[StaleUpload]]]]] = {}
     for force in db.session.scalars(select(Force).order_by(Force.name)):
         stale = stale_uploads(force.id, uploads, on)
         if not stale:
             continue
         leads = _leads(force.id)
         if not leads:
-            without_leads.append(force.code)
+            for user in stand_ins(force):
+                stand_in.setdefault(user.email, (user, []))[1].append((force, stale))
         subject = f"{force.name}: OIC training data needs updating"
         for lead in leads:
             plans.append(Planned(
@@ -95,9 +108,32 @@ def stale_data_plans(on: date, period: str, report: RunReport) -> list[Planned]:
                 render=lambda force=force, lead=lead, stale=stale, subject=subject: _stale_email(
                     force, lead, stale, subject),
             ))
+    without_leads = sorted({f.code for _, items in stand_in.values() for f, _ in items})
+    for address, (user, items) in stand_in.items():
+        subject = (f"OIC training data needs updating: {plural(len(items), 'force', 'forces')} with no lead account"
+                   if len(items) > 1 else f"{items[0][0].name}: OIC training data needs updating (no lead account)")
+        plans.append(Planned(
+            kind=STALE_DATA_NO_LEAD, period=period, recipient=address, subject=subject, force_id=None,
+            render=lambda user=user, items=items, subject=subject: _stand_in_email(user, items, subject),
+        ))
     if without_leads:
-        report.notes.append("Stale data but no force lead to remind: " + ", ".join(without_leads))
+        report.notes.append("Stale data but no force lead to remind (told to their ROCU and the admins instead): "
+                            + ", ".join(without_leads))
     return plans
+
+
+def _stand_in_email(user: User, items: list[tuple[Force, list[StaleUpload]]], subject: str) -> OutgoingEmail:
+    forces = [{"name": force.name, "uploads": [
+        f"{s.label}: never uploaded" if s.last is None
+        else f"{s.label}: last uploaded {long_date(s.last)} ({s.days} days ago)" for s in stale]}
+        for force, stale in items]
+    text, html = render_parts(
+        "stale_data_no_lead", subject=subject, salutation=f"Dear {user.name}," if user.name else "Hello,",
+        forces=forces, days=STALE_AFTER_DAYS, regional=user.role == policy.REGIONAL,
+        upload_url=external_url("imports.upload", "/"),
+        leads_url=external_url("briefings.no_leads", "/admin/forces-without-leads"), s=STYLES,
+    )
+    return OutgoingEmail(to=user.email, subject=subject, text=text, html=html)
 
 
 def _recently_reminded(on: date) -> set[str]:
@@ -112,8 +148,16 @@ def _recently_reminded(on: date) -> set[str]:
     ))
 
 
+def due_sentence(due_on: date, on: date) -> str:
+    """What a personal reminder says about the person's own due date (DESIGN.md "Due dates")."""
+    if on <= due_on:
+        return f"Your due date for this training is {long_date(due_on)}."
+    return (f"Your due date for this training was {long_date(due_on)}, so it is overdue: please complete it as soon "
+            "as you can.")
+
+
 def _personal_email(force: Force, forename: str, outstanding: list[str], leads: list[str], titles: dict[str, str],
-                    to: str, subject: str, deadline: date, on: date) -> OutgoingEmail:
+                    to: str, subject: str, due_on: date, on: date) -> OutgoingEmail:
     items = []
     for code in outstanding:
         if code == "HYDRA":
@@ -124,10 +168,7 @@ def _personal_email(force: Force, forename: str, outstanding: list[str], leads: 
     text, html = render_parts(
         "personal_reminder", subject=subject, force=force,
         salutation=f"Dear {forename}," if forename else "Hello,", items=items, leads=leads,
-        deadline=(f"The deadline is {long_date(deadline)}." if on <= deadline else
-                  f"The deadline was {long_date(deadline)}, so this training is overdue: please complete it as soon "
-                  "as you can."),
-        interval=PERSONAL_INTERVAL_DAYS, s=STYLES,
+        due=due_sentence(due_on, on), interval=PERSONAL_INTERVAL_DAYS, s=STYLES,
     )
     return OutgoingEmail(to=to, subject=subject, text=text, html=html, reply_to=leads)
 
@@ -158,8 +199,8 @@ def personal_plans(on: date, period: str, report: RunReport) -> list[Planned]:
             plans.append(Planned(
                 kind=PERSONAL_REMINDER, period=period, recipient=address, subject=subject, force_id=force.id,
                 render=lambda force=force, forename=person.forename, outstanding=list(status.outstanding),
-                address=address, leads=leads: _personal_email(force, forename, outstanding, leads, titles, address,
-                                                              subject, deadline, on),
+                address=address, leads=leads, due_on=status.due_date or deadline: _personal_email(
+                    force, forename, outstanding, leads, titles, address, subject, due_on, on),
             ))
     if skipped_recent:
         report.notes.append(f"Personal reminders not due yet (one sent in the last {PERSONAL_INTERVAL_DAYS} days): "

@@ -165,9 +165,19 @@ def publish():
     form = PublishForm()
     form.period.choices = [(s.period, s.choice_label) for s in states]
     if request.method == "GET":
-        form.period.data = next((s.period for s in states if not s.locked), states[0].period)
+        form.period.data = publishing.default_period(states)
+    table = figures.league_table(today)
+    page = dict(table=table, states=states, form=form, required=publishing.publish_required(),
+                local_time=local_time, month_label=clock.month_label, today=long_date(today),
+                as_of=date.fromisoformat(table["as_of"]))
     if form.validate_on_submit():
         try:
+            if form.confirm.data != "yes":
+                # Check your answers: nothing is stored until the month and its warnings have been seen.
+                publishing.check_period(form.period.data, today)
+                return render_template("emails/publish_check.html", period=form.period.data,
+                                       warnings=publishing.publish_warnings(form.period.data, today),
+                                       ranked=sum(1 for f in table["forces"] if f["rank"] is not None), **page)
             with committing():
                 row = publishing.publish_table(form.period.data, today, actor=current_user)
         except EmailRefused as exc:
@@ -176,8 +186,4 @@ def publish():
             flash(f"Published the table as of {long_date(row.as_of)} for the "
                   f"{clock.month_label(row.period)} emails.", "success")
             return redirect(url_for("emails.publish"))
-    table = figures.league_table(today)
-    return render_template("emails/publish.html", table=table, states=states, form=form,
-                           required=publishing.publish_required(), local_time=local_time,
-                           month_label=clock.month_label,
-                           today=long_date(today), as_of=date.fromisoformat(table["as_of"]))
+    return render_template("emails/publish.html", **page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from importers.addresses import is_email_address
 from lms.audit import service as audit
 from lms.core.errors import ServiceError
 from lms.extensions import db
@@ -51,18 +52,23 @@ def all_regions() -> list[Region]:
 
 
 def update_force(force: Force, *, chief_name: str | None = None, chief_email: str | None = None,
-                 personal_reminders: bool | None = None, actor: User | None = None) -> Force:
-    """Change a force's chief constable contact or personal-reminder flag. Flushes."""
+                 personal_reminders: bool | None = None, sso_only: bool | None = None,
+                 actor: User | None = None) -> Force:
+    """Change a force's chief constable contact, personal-reminder flag or single-sign-on-only flag (its accounts'
+    passwords are refused: lms.accounts.auth). Flushes."""
     changes = {}
     if chief_name is not None:
         changes["chief_name"] = chief_name.strip() or None
     if chief_email is not None:
         email = chief_email.strip().lower() or None
-        if email and "@" not in email:
-            raise ForceError("Enter the chief constable's email address in the correct format")
+        if email and not is_email_address(email):
+            raise ForceError("Enter the chief constable's email address in the correct format, like "
+                             "chief.constable@kent.police.uk", field="chief_email")
         changes["chief_email"] = email
     if personal_reminders is not None:
         changes["personal_reminders"] = personal_reminders
+    if sso_only is not None:
+        changes["sso_only"] = sso_only
     changed = [key for key, value in changes.items() if getattr(force, key) != value]
     for key in changed:
         setattr(force, key, changes[key])

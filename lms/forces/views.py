@@ -9,11 +9,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from lms import policy
+from lms.core.clock import today
 from lms.core.forms import ConfirmForm, attach_error, form_status
 from lms.core.transaction import committing
-from lms.forces import requirements
+from lms.forces import due_dates, requirements
 from lms.forces import service as forces
-from lms.forces.forms import ForceSettingsForm, NewRuleForm, RequirementForm, RuleForm
+from lms.forces.due_dates import DueDateError
+from lms.forces.forms import DueDateForm, ForceSettingsForm, NewRuleForm, RequirementForm, RuleForm
 from lms.forces.service import ForceError
 
 if TYPE_CHECKING:
@@ -51,16 +53,19 @@ def forces_list():
 
 @bp.route("/forces/<code>", methods=["GET", "POST"])
 def force_edit(code: str):
-    """Change a force's chief constable contact and whether its people get personal reminders."""
+    """Change a force's chief constable contact, whether its people get personal reminders, and whether its
+    accounts must sign in with single sign-on."""
     force = _force_or_404(code)
     form = ForceSettingsForm(data={"chief_name": force.chief_name or "", "chief_email": force.chief_email or "",
-                                   "personal_reminders": "on" if force.personal_reminders else "off"})
+                                   "personal_reminders": "on" if force.personal_reminders else "off",
+                                   "sso_only": "on" if force.sso_only else "off"})
     if form.validate_on_submit():
         try:
             with committing():
                 forces.update_force(force, chief_name=form.chief_name.data or "",
                                     chief_email=form.chief_email.data or "",
-                                    personal_reminders=form.personal_reminders.data == "on", actor=_me())
+                                    personal_reminders=form.personal_reminders.data == "on",
+                                    sso_only=form.sso_only.data == "on", actor=_me())
         except ForceError as exc:
             form.chief_email.errors = [*form.chief_email.errors, str(exc)]
         else:
@@ -154,3 +159,49 @@ def requirement_edit(code: str):
             flash(f"{requirement.code}: saved. Uploads from now on are matched by these titles.", "success")
             return redirect(url_for("forces.rules"))
     return render_template("forces/requirement.html", form=form, requirement=requirement), form_status(form)
+
+
+# --- due dates: the grace period and validities, previewed before they are saved --------------------------------
+
+
+def _due_date_form_data(policy) -> dict:
+    def text(value) -> str:
+        return "" if value is None else str(value)
+
+    return {"grace_days": text(policy.grace_days), "elearning_validity_months": text(policy.elearning_validity_months),
+            "hydra_validity_months": text(policy.hydra_validity_months)}
+
+
+@bp.route("/due-dates", methods=["GET", "POST"])
+def due_dates_edit():
+    """The joiners' grace period and each package's validity; continuing shows what they would change."""
+    current = due_dates.current_policy()
+    # "Change" on the check page comes back here with the entered values in the query string.
+    form = DueDateForm(data={**_due_date_form_data(current),
+                             **{k: v for k, v in request.args.items() if k in _due_date_form_data(current)}})
+    if form.validate_on_submit():
+        try:
+            change = due_dates.propose(*form.values(), today())
+        except DueDateError as exc:
+            attach_error(form, exc)
+        else:
+            return render_template("forces/due_dates_confirm.html", form=form, change=change,
+                                   labels=due_dates.PACKAGE_LABELS)
+    return render_template("forces/due_dates.html", form=form, current=current), form_status(form)
+
+
+@bp.route("/due-dates/confirm", methods=["POST"])
+def due_dates_confirm():
+    """Save the settings the check page showed (audited); the figures follow them from now on."""
+    form = DueDateForm()
+    if not form.validate_on_submit():
+        flash("The settings could not be saved: enter them again.", "error")
+        return redirect(url_for("forces.due_dates_edit"))
+    try:
+        with committing():
+            saved = due_dates.save(due_dates.proposed_policy(*form.values()), _me())
+    except DueDateError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("forces.due_dates_edit"))
+    flash("Due-date settings saved: every figure now follows them." if saved else "Nothing changed.", "success")
+    return redirect(url_for("forces.due_dates_edit"))

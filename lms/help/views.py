@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from lms.help.service import FIXES, kinds_of_file
+from lms.help.service import FIXES, KNOWN_VALUES, kinds_of_file, systems
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 
 
 @bp.route("/")
 def index():
-    """How to prepare each kind of file: the columns, their other accepted names, and how to fix errors."""
-    return render_template("help/index.html", kinds=kinds_of_file(), fixes=FIXES)
+    """How to prepare each kind of file: the columns, every heading recognised for them, mapping, and fixes."""
+    return render_template("help/index.html", kinds=kinds_of_file(), fixes=FIXES, known_values=KNOWN_VALUES,
+                           systems=systems())
 
 
 @bp.route("/privacy")

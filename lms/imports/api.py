@@ -8,6 +8,7 @@ from flask_login import current_user
 from lms.accounts.api import api_blueprint, error
 from lms.core.transaction import committing
 from lms.imports import service as imports
+from lms.imports.mappings import parse_map_json
 from lms.imports.service import ImportRefused
 
 bp = api_blueprint("imports_api", __name__)
@@ -19,7 +20,8 @@ def _flag(name: str) -> bool:
 
 @bp.post("/imports")
 def create_import():
-    """Run an import (multipart: kind, force, file, optional dry_run=true, strict=true, confirm_leavers=true)."""
+    """Run an import (multipart: kind, force, file, optional dry_run=true, strict=true, confirm_leavers=true, and
+    map: a JSON object of canonical column name -> the file's heading)."""
     upload = request.files.get("file")
     missing = [name for name in ("kind", "force") if not request.form.get(name)]
     if upload is None or not upload.filename:
@@ -29,10 +31,12 @@ def create_import():
                                                                   for m in missing])
     dry_run = _flag("dry_run")
     try:
+        column_map = parse_map_json(request.form.get("map")) if "map" in request.form else None
         with committing():
             outcome = imports.run_import(request.form["kind"], upload.read(), upload.filename, request.form["force"],
                                          current_user._get_current_object(), mode="dry_run" if dry_run else "commit",
-                                         strict=_flag("strict"), confirm_leavers=_flag("confirm_leavers"))
+                                         strict=_flag("strict"), confirm_leavers=_flag("confirm_leavers"),
+                                         column_map=column_map)
     except ImportRefused as exc:
         return error(exc.message, exc.status)
     if outcome.refused:

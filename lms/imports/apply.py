@@ -30,7 +30,9 @@ CHUNK = 5000
 # Rows written by one batch above which PostgreSQL's table statistics are refreshed before the figures are computed.
 ANALYZE_AFTER_ROWS = 1000
 
-SNAPSHOT_FIELDS = (*PERSON_FIELDS, "staff_key", "email_key", "name_key", "active", "left_on")
+SNAPSHOT_FIELDS = (*PERSON_FIELDS, "staff_key", "email_key", "name_key", "active", "left_on", "start_date",
+                   "first_rostered_on")
+DATE_FIELDS = ("exempt_until", "left_on", "start_date", "first_rostered_on")
 
 # Told the number of rows of one table written so far, after each chunk (the app's IMPORT_ROWS_WRITTEN setting).
 RowsWritten = Callable[[int], None]
@@ -45,7 +47,7 @@ def _snapshot(person: Person) -> dict:
 
 
 def _restore_value(name: str, value):
-    if value is not None and name in ("exempt_until", "left_on"):
+    if value is not None and name in DATE_FIELDS:
         return date.fromisoformat(value)
     return value
 

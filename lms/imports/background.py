@@ -1,4 +1,10 @@
-"""Previews of large files run in a worker thread, so the request returns at once and shows progress."""
+"""Previews of large files in the background, so the request returns at once and the page shows progress.
+
+The request only stores the batch as "processing", with its file, in the database; a worker (lms.imports.worker)
+reads it. With LMS_IMPORT_WORKER=thread (the default) the web process that took the upload starts that worker in a
+thread of its own once the request has committed; with `process`, `lms work-imports` or `lms run-scheduler` on any
+machine picks it up, so the preview survives a restart of the web server.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +12,24 @@ import hashlib
 import threading
 
 from flask import current_app
-from sqlalchemy import update
 
 from importers import FileRefused
 from importers.guard import sniff
 from lms.audit import service as audit
 from lms.core.transaction import committing
 from lms.extensions import db
+from lms.imports import worker
+from lms.imports.errors import ImportRefused
 from lms.imports.service import check_request, run_import
-from lms.imports.storage import clean_filename, store_file, stored_file
-from lms.models import ImportBatch, User
+from lms.imports.storage import clean_filename, store_file
+from lms.models import ImportBatch, User, utcnow
 
 # Files up to this size are previewed within the request; larger ones in the background.
 BACKGROUND_BYTES = 256 * 1024
 
 
 def start_preview(kind: str, data: bytes, filename: str, force_code: str, user: User) -> ImportBatch:
-    """Preview a small file now, or store a large one as a "processing" batch for run_pending. Flushes."""
+    """Preview a small file now, or store a large one as a "processing" batch for a worker. Flushes."""
     force = check_request(kind, force_code, user)
     filename = clean_filename(filename)
     threshold = current_app.config.get("BACKGROUND_IMPORT_BYTES", BACKGROUND_BYTES)
@@ -34,9 +41,10 @@ def start_preview(kind: str, data: bytes, filename: str, force_code: str, user: 
     if len(data) <= threshold or not readable:
         outcome = run_import(kind, data, filename, force_code, user, mode="preview")
         return outcome.batch
+    # heartbeat_at is when it was queued until a worker claims it (lms.imports.worker.expire_stale).
     batch = ImportBatch(kind=kind, force_id=force.id if force else None, filename=filename[:255],
                         sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data), uploaded_by_id=user.id,
-                        status="processing", stored_name=store_file(data), options={})
+                        status="processing", stored_name=store_file(data), options={}, heartbeat_at=utcnow())
     db.session.add(batch)
     db.session.flush()
     audit.record("import.uploaded", user, force_id=batch.force_id, target=f"batch {batch.id}", kind=kind,
@@ -44,41 +52,47 @@ def start_preview(kind: str, data: bytes, filename: str, force_code: str, user: 
     return batch
 
 
-def run_pending(batch: ImportBatch) -> threading.Thread | None:
-    """Start the worker thread for a processing batch (after the request committed it)."""
-    if batch is None or batch.status != "processing":
+def run_pending(batch: ImportBatch | None) -> threading.Thread | None:
+    """With LMS_IMPORT_WORKER=thread, claim a processing batch and read it in a thread of this process (after the
+    request committed it); with `process`, nothing: a worker process claims it."""
+    if batch is None or batch.status != "processing" or current_app.config.get("IMPORT_WORKER") == "process":
         return None
     app = current_app._get_current_object()
-    thread = threading.Thread(target=_work, args=(app, batch.id), name=f"import-{batch.id}", daemon=True)
+    thread = threading.Thread(target=_claim_and_work, args=(app, batch.id), name=f"import-{batch.id}", daemon=True)
     thread.start()
     return thread
 
 
-def _work(app, batch_id: int) -> None:
+def _claim_and_work(app, batch_id: int) -> None:
     with app.app_context():
         try:
-            batch = db.session.get(ImportBatch, batch_id)
-            user = batch.uploaded_by
-            force_code = batch.force.code if batch.force else "all"
-            data = stored_file(batch)
-
-            def progress(done: int, total: int) -> None:
-                # Its own short transaction, so the progress page sees it at once.
-                with db.engine.begin() as conn:
-                    conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id)
-                                 .values(progress_rows=done, progress_total=total))
-
             with committing():
-                run_import(batch.kind, data, batch.filename, force_code, user, mode="preview", batch=batch,
-                           progress=progress)
-        except Exception:  # noqa: BLE001 - a worker must always leave the batch in a final state
-            app.logger.exception("Background preview of batch %s failed", batch_id)
-            with committing():
-                batch = db.session.get(ImportBatch, batch_id)
-                if batch is not None and batch.status == "processing":
-                    batch.status = "refused"
-                    batch.summary = {**(batch.summary or {}), "status": "refused",
-                                     "message": "The file could not be processed. Nothing was imported; "
-                                                "check it opens in Excel and upload it again."}
+                claimed = worker.claim(batch_id)
         finally:
             db.session.remove()
+    if claimed is not None:  # else another worker was quicker
+        worker.work(app, *claimed)
+
+
+def expire_if_stale(batch: ImportBatch) -> ImportBatch:
+    """The batch, marked "failed" first if it is a preview whose worker stopped or never started. Flushes."""
+    worker.expire_stale(batch)
+    return batch
+
+
+def retry_preview(batch: ImportBatch, user: User | None) -> ImportBatch:
+    """Queue a failed background preview again, from its stored file. Flushes; the caller commits, then calls
+    run_pending."""
+    if batch.status != "failed":
+        raise ImportRefused(f"Batch {batch.id} is {batch.status.replace('_', ' ')}: only a preview that failed can "
+                           "be tried again", 409)
+    if not batch.stored_name:
+        raise ImportRefused(f"The original file of batch {batch.id} is no longer kept: upload the file again", 409)
+    batch.status = "processing"
+    batch.claimed_at = batch.claimed_by = None
+    batch.heartbeat_at = utcnow()
+    batch.progress_rows = batch.progress_total = 0
+    batch.summary = {}
+    audit.record("import.retried", user, force_id=batch.force_id, target=f"batch {batch.id}", kind=batch.kind)
+    db.session.flush()
+    return batch

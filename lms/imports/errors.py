@@ -8,5 +8,5 @@ from lms.core.errors import ServiceError
 class ImportRefused(ServiceError):
     """A request that cannot start: unknown kind or force, or not allowed. `status` is the HTTP status."""
 
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message, status=status)
+    def __init__(self, message: str, status: int = 400, *, field: str | None = None):
+        super().__init__(message, status=status, field=field)

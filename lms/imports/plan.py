@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 
 from importers import RowError
 from importers.identity import email_key, name_key, staff_key
 from lms.compliance.rules import UnknownRoleCategory, resolve_requirements
+from lms.core.clock import today
 from lms.extensions import db
 from lms.imports.matching import ForceIndex, identity_key
 from lms.models import Force, HydraAttendance, HydraSession, LearningRecord, Person
@@ -126,27 +128,21 @@ def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, 
     """People to create, update and make leavers. Rows with errors are skipped and their people protected."""
     plan = Plan("roster")
     router = ForceRouter(batch_force, "roster")
-    force_col = "Force"
     seen: dict[int, set[int]] = defaultdict(set)  # force id -> person ids present in the file
     people_by_force: dict[int, dict[str, Person]] = {}
-    email_by_force: dict[int, dict[str, Person]] = {}
     protected_staff = set(result.protected_staff_keys)
     protected_email = set(result.protected_email_keys)
 
     def load(force_id: int) -> None:
-        if force_id in people_by_force:
-            return
-        people = list(db.session.scalars(select(Person).where(Person.force_id == force_id)))
-        people_by_force[force_id] = {p.staff_key: p for p in sorted(people, key=lambda p: (p.active, p.id))
-                                     if p.staff_key}
-        email_by_force[force_id] = {p.email_key: p for p in people if p.email_key and p.active}
-        plan.active_before[force_id] = sum(1 for p in people if p.active)
+        if force_id not in people_by_force:
+            people_by_force[force_id] = _people_by_staff_key(force_id, plan)
 
     if batch_force is not None:
         load(batch_force.id)
         plan.force_ids.add(batch_force.id)
+    gone: set[str] = set()  # staff keys of rows that say the person has left (HR's deleted flag, record status...)
     for r in _each(result.rows, progress):
-        force = router.route(r.force_code, r.row, force_col, plan)
+        force = router.route(r.force_code, r.row, "Force", plan)
         if force is None:
             protected_staff.add(staff_key(r.staff_number) or "")
             continue
@@ -167,10 +163,16 @@ def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, 
             protected_staff.add(skey or "")
             protected_email.add(email_key(r.email) or "")
             continue
+        if r.left:
+            # Not "seen": the person becomes a leaver like anyone the roster no longer lists (a new one is not
+            # created). A row with an error never gets here, so it never makes a leaver.
+            gone.add(skey or "")
+            continue
         person = people_by_force[force.id].get(skey)
         if person is None:
             values.update(force_id=force.id, staff_key=skey, email_key=email_key(r.email),
-                          name_key=name_key(r.forename, r.surname), active=True, left_on=None)
+                          name_key=name_key(r.forename, r.surname), active=True, left_on=None,
+                          start_date=r.start_date, first_rostered_on=_added_on(people_by_force[force.id]))
             plan.creates.append(values)
             continue
         seen[force.id].add(person.id)
@@ -178,8 +180,16 @@ def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, 
         if changed:
             plan.updates.append((person, changed))
     plan.leavers.extend(_leavers(plan.force_ids, people_by_force, seen, protected_staff, protected_email))
-    plan.counts.update(people_added=len(plan.creates), people_updated=len(plan.updates), leavers=len(plan.leavers))
+    plan.counts.update(people_added=len(plan.creates), people_updated=len(plan.updates), leavers=len(plan.leavers),
+                       leavers_marked=sum(1 for p in plan.leavers if p.staff_key in gone))
     return plan
+
+
+def _people_by_staff_key(force_id: int, plan: Plan) -> dict[str, Person]:
+    """A force's people by staff key (an active person wins over a leaver with the same key); counts its active."""
+    people = list(db.session.scalars(select(Person).where(Person.force_id == force_id)))
+    plan.active_before[force_id] = sum(1 for p in people if p.active)
+    return {p.staff_key: p for p in sorted(people, key=lambda p: (p.active, p.id)) if p.staff_key}
 
 
 def _leavers(force_ids: set[int], people_by_force: dict[int, dict[str, Person]], seen: dict[int, set[int]],
@@ -192,12 +202,22 @@ def _leavers(force_ids: set[int], people_by_force: dict[int, dict[str, Person]],
 
 def _person_values(r, elearning: bool, hydra: bool) -> dict:
     """A roster row as the Person columns it sets."""
-    return {
+    values = {
         "staff_number": r.staff_number.strip(), "forename": r.forename or "", "surname": r.surname or "",
         "email": r.email, "rank": r.rank, "role": r.role, "department": r.department,
         "role_category": r.role_category, "elearning_required": elearning, "hydra_required": hydra,
         "exempt_until": r.exempt_until, "exemption_reason": r.exemption_reason,
     }
+    if r.start_date is not None:
+        # Due dates: a blank Start date (or a roster without the column) keeps the one an earlier roster gave.
+        values["start_date"] = r.start_date
+    return values
+
+
+def _added_on(force_people: dict) -> date | None:
+    """Due dates: the day a roster after the force's first one adds someone; None on the force's first roster
+    (its people are due by the deadline)."""
+    return today() if force_people else None
 
 
 def _changes(person: Person, values: dict, skey: str | None) -> dict:

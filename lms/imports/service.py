@@ -7,24 +7,23 @@ The flow for every kind: guard and read the file (importers, no database) -> pla
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select, update
 
-import importers
-from importers import FileRefused, RowError
+from importers import ColumnsUnresolved, FileRefused, RowError
 from lms import policy
 from lms.audit import service as audit
-from lms.core.clock import today
 from lms.extensions import db
-from lms.forces.reference import module_aliases, role_rules
+from lms.forces.reference import role_rules
 from lms.imports import apply as import_apply
+from lms.imports import mappings, reading
 from lms.imports import plan as import_plan
 from lms.imports.errors import ImportRefused
-from lms.imports.storage import clean_filename, store_file, stored_file
+from lms.imports.progress import TwoPhases
+from lms.imports.storage import clean_filename, discard_file, store_file, stored_file
 from lms.models import KINDS, Force, ImportBatch, User, utcnow
 from lms.reports.figures import refresh_snapshots
 
@@ -99,9 +98,11 @@ def _lock_forces(force: Force | None, also: set[str] | frozenset[str] = frozense
     db.session.execute(q)
 
 
-def _read(kind: str, data: bytes, filename: str, progress: Callable[[int, int], None] | None):
-    return importers.read_file(kind, data, filename, today=today(), module_aliases=module_aliases(),
-                               progress=progress)
+def _read(kind: str, data: bytes, filename: str, force: Force | None, column_map: Mapping[str, str] | None,
+          progress: Callable[[int, int], None] | None) -> reading.Read:
+    if not data:
+        raise FileRefused("The file is empty: export it again from the source system and upload that file")
+    return reading.read_upload(kind, data, filename, force, column_map=column_map, progress=progress)
 
 
 def _plan(kind: str, result, force: Force | None, batch_id: int | None, progress=None) -> import_plan.Plan:
@@ -110,34 +111,6 @@ def _plan(kind: str, result, force: Force | None, batch_id: int | None, progress
     if kind == "college-learn":
         return import_plan.plan_learning(result, force, batch_id, progress)
     return import_plan.plan_hydra(result, force, batch_id, progress)
-
-
-class _TwoPhases:
-    """One progress bar for reading then matching: reading fills the first half, matching the second."""
-
-    def __init__(self, report: Callable[[int, int], None] | None):
-        self.report = report
-        self.rows = 0
-
-    def read(self, done: int, total: int) -> None:
-        self.rows = total
-        if self.report:
-            self.report(done, 2 * total)
-
-    def match(self, done: int, total: int) -> None:
-        rows = self.rows or total
-        if self.report:
-            self.report(rows + (done * rows) // max(total, 1), 2 * rows)
-
-
-def progress_message(done: int, total: int) -> str:
-    """What the progress page says for a (done, total) reported by run_import."""
-    if not total:
-        return "Opening the file"
-    rows = total // 2
-    if done <= rows:
-        return f"Read {done:,} of {rows:,} rows"
-    return f"Read {rows:,} rows; matched {done - rows:,} of {rows:,}"
 
 
 def _fill(summary: dict, result, plan: import_plan.Plan) -> None:
@@ -157,6 +130,21 @@ def _fill(summary: dict, result, plan: import_plan.Plan) -> None:
         summary["sessions"] = plan.counts.get("sessions", 0)
 
 
+def _refuse_file(summary: dict, exc: FileRefused, column_map: Mapping[str, str] | None, force: Force | None) -> None:
+    """A file refused whole; one the lead could fix by mapping its headings carries what the mapping page needs."""
+    _refuse(summary, exc.message, exc.details)
+    summary["column_map"] = dict(column_map) if column_map else None
+    if isinstance(exc, ColumnsUnresolved):
+        summary["unresolved"] = reading.unresolved_of(exc, force)
+
+
+def _note_mapping(summary: dict, read: reading.Read) -> None:
+    """Which mapping the file was read with, and the values it did not know (counted as not complete)."""
+    summary["column_map"] = read.column_map
+    summary["mapping"] = read.how
+    summary["unknown_values"] = reading.unknown_values(read.result)
+
+
 def _refuse(summary: dict, message: str, details: list[str] | None = None) -> None:
     summary["status"] = "refused"
     summary["errors"] = [{"row": None, "column": None, "message": message}] + [
@@ -167,27 +155,28 @@ def _refuse(summary: dict, message: str, details: list[str] | None = None) -> No
 
 def run_import(kind: str, data: bytes, filename: str, force_code: str, user: User | None, *,
                mode: str = "commit", strict: bool = False, confirm_leavers: bool = False,
-               progress: Callable[[int, int], None] | None = None, batch: ImportBatch | None = None) -> Outcome:
+               progress: Callable[[int, int], None] | None = None, batch: ImportBatch | None = None,
+               column_map: Mapping[str, str] | None = None) -> Outcome:
     """Run one upload. mode: "commit" (apply now), "preview" (store the batch to commit later), "dry_run" (store
     nothing). A refused file changes nothing; its batch row is kept (status "refused") for the audit trail, except
     in a dry run. Flushes only: the caller commits on success and must commit the refused batch row too.
+
+    `column_map` (canonical column name -> the file's heading) is remembered for the force and that set of
+    headings once the file reads with it; without it, a mapping remembered for them applies. A preview whose
+    headings need mapping waits for the lead (status "mapping") instead of being refused.
     """
     force = check_request(kind, force_code, user)
+    column_map = mappings.check_fields(kind, column_map) if column_map else None
     filename = clean_filename(filename)
     sha = hashlib.sha256(data).hexdigest()
-    duplicate_of = _duplicate_of(sha, kind, force)
-    summary = _base_summary(None, kind, force, filename, sha, duplicate_of)
-    if duplicate_of:
-        summary["warnings"].append({"row": None, "column": None,
-                                    "message": f"This file was already uploaded as batch {duplicate_of}"})
+    summary = _start_summary(kind, force, filename, sha)
+    phases = TwoPhases(progress)
     try:
-        if not data:
-            raise FileRefused("The file is empty: export it again from the source system and upload that file")
-        phases = _TwoPhases(progress)
-        result = _read(kind, data, filename, phases.read if progress else None)
+        read = _read(kind, data, filename, force, column_map, phases.read if progress else None)
     except FileRefused as exc:
-        _refuse(summary, exc.message, exc.details)
+        _refuse_file(summary, exc, column_map, force)
         return _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch)
+    result = read.result
 
     if mode == "commit":
         _lock_forces(force, {r.force_code for r in result.rows if getattr(r, "force_code", None)})
@@ -195,12 +184,13 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
     if target is None and mode != "dry_run":
         target = ImportBatch(kind=kind, force_id=force.id if force else None, filename=filename[:255], sha256=sha,
                              size_bytes=len(data), uploaded_by_id=user.id if user else None,
-                             duplicate_of_id=duplicate_of, status="processing",
+                             duplicate_of_id=summary["duplicate_of"], status="processing",
                              options={"strict": strict, "confirm_leavers": confirm_leavers})
         db.session.add(target)
         db.session.flush()
     plan = _plan(kind, result, force, target.id if target else None, phases.match if progress else None)
     _fill(summary, result, plan)
+    _note_mapping(summary, read)
     summary["id"] = target.id if target else None
 
     too_many = import_plan.leaver_share_too_high(plan) if kind == "roster" else None
@@ -219,7 +209,28 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
 
     if mode == "dry_run":
         return Outcome(None, summary)
+    _remember(target, read, force, user, again=mode == "commit" and batch is not None)
     return _store_or_apply(target, plan, summary, data, user, mode)
+
+
+def _start_summary(kind: str, force: Force | None, filename: str, sha: str) -> dict:
+    duplicate_of = _duplicate_of(sha, kind, force)
+    summary = _base_summary(None, kind, force, filename, sha, duplicate_of)
+    if duplicate_of:
+        summary["warnings"].append({"row": None, "column": None,
+                                    "message": f"This file was already uploaded as batch {duplicate_of}"})
+    return summary
+
+
+def _remember(target: ImportBatch, read: reading.Read, force: Force | None, user: User | None, *,
+              again: bool) -> None:
+    """Remember a mapping the file was read with, and keep it on the batch so its commit reads the same way.
+
+    `again`: the commit of a preview, whose mapping was remembered (or deleted since) when it was previewed.
+    """
+    if read.how == "given" and not again:
+        mappings.save_columns(force, target.kind, read.result.headers, read.column_map, user, target.filename)
+    target.options = {**(target.options or {}), "column_map": read.column_map}
 
 
 def _check_refusals(summary: dict, *, strict: bool, too_many: tuple[int, int] | None) -> None:
@@ -264,14 +275,20 @@ def _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch
         return Outcome(None, summary)
     target = batch or ImportBatch(kind=kind, force_id=force.id if force else None, filename=filename[:255],
                                   sha256=sha, size_bytes=len(data), uploaded_by_id=user.id if user else None)
-    target.status = "refused"
+    if mode == "preview" and "unresolved" not in summary and batch is not None and batch.status == "mapping":
+        summary["unresolved"] = (batch.summary or {}).get("unresolved")  # a mapping that did not work: try again
+    # A preview the lead can fix by saying which heading is which keeps its file and waits for them.
+    waits = mode == "preview" and bool(summary.get("unresolved"))
+    target.status = "mapping" if waits else "refused"
+    if waits and target.stored_name is None:
+        target.stored_name = store_file(data)
     if batch is None:
         db.session.add(target)
     db.session.flush()
     summary["id"] = target.id
     target.summary = summary
-    audit.record("import.refused", user, force_id=target.force_id, target=f"batch {target.id}", kind=kind,
-                 filename=filename, reason=summary.get("message"))
+    audit.record("import.needs_mapping" if waits else "import.refused", user, force_id=target.force_id,
+                 target=f"batch {target.id}", kind=kind, filename=filename, reason=summary.get("message"))
     db.session.flush()
     return Outcome(target, summary)
 
@@ -282,17 +299,18 @@ def commit_preview(batch: ImportBatch, user: User | None, *, confirm_leavers: bo
         raise ImportRefused(f"Batch {batch.id} is {batch.status.replace('_', ' ')}, not waiting to be committed", 409)
     force_code = batch.force.code if batch.force else "all"
     return run_import(batch.kind, stored_file(batch), batch.filename, force_code, user, mode="commit",
-                      strict=bool(batch.options.get("strict")), confirm_leavers=confirm_leavers, batch=batch)
+                      strict=bool(batch.options.get("strict")), confirm_leavers=confirm_leavers, batch=batch,
+                      column_map=batch.options.get("column_map"))
 
 
 def cancel_preview(batch: ImportBatch, user: User | None) -> None:
-    """Discard a previewed batch: nothing was applied; the stored file is deleted."""
-    if batch.status != "preview":
+    """Discard a previewed batch (or one waiting for its columns to be mapped, or a background preview that failed):
+    nothing was applied; the stored file is deleted."""
+    if batch.status not in ("preview", "mapping", "failed"):
         raise ImportRefused(f"Batch {batch.id} is {batch.status.replace('_', ' ')}, not waiting to be committed", 409)
     batch.status = "cancelled"
-    if batch.stored_name:
-        (Path(current_app.config["UPLOAD_DIR"]) / batch.stored_name).unlink(missing_ok=True)
-        batch.stored_name = None
+    discard_file(batch.stored_name)
+    batch.stored_name = None
     audit.record("import.cancelled", user, force_id=batch.force_id, target=f"batch {batch.id}")
     db.session.flush()
 
@@ -328,7 +346,9 @@ def summary_of(batch: ImportBatch) -> dict:
     """The CONTRACT's import summary for a stored batch."""
     summary = dict(batch.summary or {})
     summary.setdefault("id", batch.id)
-    summary["status"] = "preview" if batch.status == "processing" else batch.status
+    # CONTRACT.md's statuses: a file waiting for its columns to be mapped was refused as it stands.
+    summary["status"] = {"processing": "preview", "mapping": "refused", "failed": "refused"}.get(batch.status,
+                                                                                             batch.status)
     return summary
 
 

@@ -1,17 +1,23 @@
-"""Where uploads' original files are kept, under names nobody chooses, outside any served folder; and the
-blank templates offered for each kind of file."""
+"""Where uploads' original files are kept: in the database (`StoredUpload`), under names nobody chooses, served at
+no URL, so any instance of the service can commit a preview another made and a backup holds them; and the blank
+templates offered for each kind of file.
+
+Files stored before the originals moved into the database (revision 0007) are still read from UPLOAD_DIR.
+"""
 
 from __future__ import annotations
 
-import os
 import secrets
 import unicodedata
 from pathlib import Path, PurePosixPath
 
 from flask import current_app
+from sqlalchemy import delete, insert, select
 
 from importers.templates import template_xlsx
-from lms.models import KINDS, ImportBatch
+from lms.extensions import db
+from lms.imports.errors import ImportRefused
+from lms.models import KINDS, ImportBatch, StoredUpload
 
 MAX_FILENAME = 255
 
@@ -29,20 +35,43 @@ def clean_filename(filename: str | None) -> str:
 
 
 def store_file(data: bytes) -> str:
-    """Keep an upload's original bytes; returns the stored name."""
-    # Generated names in a folder that is never served: the original is evidence, not content.
-    folder = Path(current_app.config["UPLOAD_DIR"])
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Keep an upload's original bytes in the caller's transaction; returns the stored name. Flushes."""
+    # A generated name: the original is evidence, not content, and what the uploader called it decides nothing.
+    # A Core insert, so the session's identity map does not hold a second copy of the bytes until the commit.
     name = secrets.token_hex(16) + ".upload"
-    fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    db.session.execute(insert(StoredUpload).values(name=name, data=data, size_bytes=len(data)))
     return name
 
 
 def stored_file(batch: ImportBatch) -> bytes:
-    """The original bytes of a batch's file."""
-    return (Path(current_app.config["UPLOAD_DIR"]) / batch.stored_name).read_bytes()
+    """The original bytes of a batch's file: from the database, or from UPLOAD_DIR for a file stored there before
+    the upgrade. ImportRefused (409) when neither has it."""
+    name = batch.stored_name
+    data = db.session.scalar(select(StoredUpload.data).where(StoredUpload.name == name)) if name else None
+    if data is not None:
+        return data
+    legacy = _legacy_path(name)
+    if legacy is not None and legacy.is_file():
+        return legacy.read_bytes()
+    raise ImportRefused(f"The original file of batch {batch.id} is no longer kept: upload the file again", 409)
+
+
+def discard_file(name: str | None) -> None:
+    """Delete a stored original (a cancelled preview's), wherever it is kept. Flushes."""
+    if not name:
+        return
+    db.session.execute(delete(StoredUpload).where(StoredUpload.name == name))
+    legacy = _legacy_path(name)
+    if legacy is not None:
+        legacy.unlink(missing_ok=True)
+
+
+def _legacy_path(name: str | None) -> Path | None:
+    """Where a file stored before revision 0007 lies; None for a name that is not one of ours (never a path out of
+    the folder, whatever the column holds)."""
+    if not name or PurePosixPath(name).name != name or "\\" in name or name.startswith("."):
+        return None
+    return Path(current_app.config["UPLOAD_DIR"]) / name
 
 
 def template_file(kind: str) -> bytes | None:

@@ -13,15 +13,15 @@ from lms.core.forms import ConfirmForm
 from lms.core.transaction import committing
 from lms.forces import service as forces
 from lms.forces.service import ForceError
-from lms.imports import background, batches
+from lms.imports import background, batches, mappings, remap
 from lms.imports import unmatched as unmatched_queue
 from lms.imports.forms import UploadForm
+from lms.imports.progress import progress_message
 from lms.imports.service import (
     ImportRefused,
     cancel_preview,
     commit_preview,
     get_batch,
-    progress_message,
     rollback,
     summary_of,
     upload_choices,
@@ -57,6 +57,15 @@ def _confirmed_batch(batch_id: int) -> ImportBatch:
     item = _batch_or_404(batch_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    return item
+
+
+def _settled_batch(batch_id: int) -> ImportBatch:
+    """The batch, marked failed first if it is a background preview whose worker stopped or never started."""
+    item = _batch_or_404(batch_id)
+    if item.status == "processing":
+        with committing():
+            background.expire_if_stale(item)
     return item
 
 
@@ -97,10 +106,12 @@ def upload():
 @policy.signed_in
 def batch(batch_id: int):
     """A batch: its progress while processing, its preview, or what it did."""
-    item = _batch_or_404(batch_id)
+    item = _settled_batch(batch_id)
     if item.status == "processing":
         return render_template("imports/processing.html", batch=item,
                                message=progress_message(item.progress_rows or 0, item.progress_total or 0))
+    if item.status == "mapping":
+        return redirect(url_for("imports.columns", batch_id=item.id))
     summary = summary_of(item)
     row_errors = [{**e, "help": _help_link(e, item.kind)}
                   for e in summary.get("errors", []) if e.get("row") is not None]
@@ -114,12 +125,14 @@ def batch(batch_id: int):
 @bp.route("/imports/<int:batch_id>/progress")
 @policy.signed_in
 def progress(batch_id: int):
-    """Rows read so far, for the progress bar."""
-    item = _batch_or_404(batch_id)
+    """Rows read so far, for the progress bar (ready, and no more polling, once the preview is ready or failed)."""
+    item = _settled_batch(batch_id)
     ready = item.status != "processing"
     total = item.progress_total or 0
     done = item.progress_rows or 0
     message = "Ready" if ready else progress_message(done, total)
+    if item.status == "failed":
+        message = (item.summary or {}).get("message") or "The preview failed"
     return jsonify({"status": item.status, "done": done, "total": total, "ready": ready, "message": message,
                     "url": url_for("imports.batch", batch_id=item.id)})
 
@@ -158,6 +171,21 @@ def cancel(batch_id: int):
     return redirect(url_for("imports.upload"))
 
 
+@bp.post("/imports/<int:batch_id>/retry")
+@policy.signed_in
+def retry(batch_id: int):
+    """Try a failed background preview again, from the file already uploaded."""
+    item = _confirmed_batch(batch_id)
+    try:
+        with committing():
+            background.retry_preview(item, _user())
+    except ImportRefused as exc:
+        flash(exc.message, "error")
+    else:
+        background.run_pending(item)
+    return redirect(url_for("imports.batch", batch_id=batch_id))
+
+
 @bp.route("/imports/<int:batch_id>/rollback", methods=["GET", "POST"])
 @policy.signed_in
 def rollback_batch(batch_id: int):
@@ -183,14 +211,108 @@ def history(code: str):
     force = _visible_force(code)
     if not policy.sees_people(_user(), force):
         abort(403)
-    return render_template("imports/history.html", force=force, batches=batches.force_history(force))
+    column_maps, value_maps = mappings.force_mappings(force)
+    return render_template("imports/history.html", force=force, batches=batches.force_history(force),
+                           column_maps=column_maps, value_maps=value_maps)
 
 
 @bp.route("/imports")
 @policy.role_required(policy.ADMIN, policy.FORCE_LEAD, policy.REGIONAL)
 def my_uploads():
-    """The files this user uploaded, newest first."""
-    return render_template("imports/history.html", force=None, batches=batches.uploads_by(_user()))
+    """The files this user uploaded, newest first (and, for admins, the mappings of all-forces files)."""
+    column_maps, value_maps = mappings.force_mappings(None) if policy.is_admin(_user()) else ([], [])
+    return render_template("imports/history.html", force=None, batches=batches.uploads_by(_user()),
+                           column_maps=column_maps, value_maps=value_maps)
+
+
+@bp.route("/imports/<int:batch_id>/columns", methods=["GET", "POST"])
+@policy.signed_in
+def columns(batch_id: int):
+    """Say which of the file's headings is which field, then see the preview with that mapping."""
+    item = _batch_or_404(batch_id)
+    unresolved = remap.mapping_fields(item)
+    if item.status not in ("mapping", "preview") or not unresolved:
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    fields = unresolved["fields"]
+    tried = (item.summary or {}).get("column_map") or (item.options or {}).get("column_map") or {}
+    chosen = {f["name"]: tried.get(f["name"], "") for f in fields}
+    # What the lead must choose, linked to the first field the file lacks (the reader's full message is on the page).
+    first = next((f["name"] for f in fields if f["missing"] or f["candidates"]), None)
+    errors = [{"text": f"Choose which heading of your file is the {first} column", "field": first,
+               "href": _field_anchor(fields, first)}] if item.status == "mapping" and first else []
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        chosen = {f["name"]: request.form.get(f"field-{i}", "") for i, f in enumerate(fields)}
+        try:
+            with committing():
+                outcome = remap.map_columns(item, chosen, _user())
+        except ImportRefused as exc:
+            errors = [{"text": exc.message, "href": _field_anchor(fields, exc.field), "field": exc.field}]
+            return render_template("imports/columns.html", batch=item, unresolved=unresolved, fields=fields,
+                                   chosen=chosen, errors=errors, form=ConfirmForm()), 400
+        if outcome.batch is not None and outcome.batch.status == "preview":
+            flash("Column mapping saved: files with these headings will be read this way from now on", "success")
+        elif outcome.batch is not None and outcome.batch.status == "mapping":
+            return redirect(url_for("imports.columns", batch_id=batch_id))  # shows why it still cannot be read
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    return render_template("imports/columns.html", batch=item, unresolved=unresolved, fields=fields, chosen=chosen,
+                           errors=errors, form=ConfirmForm())
+
+
+def _field_anchor(fields: list[dict], name: str | None) -> str:
+    index = next((i for i, f in enumerate(fields) if f["name"] == name), 0)
+    return f"#field-{index}"
+
+
+@bp.post("/imports/<int:batch_id>/values")
+@policy.signed_in
+def values(batch_id: int):
+    """Say what the status or attendance values the service did not know mean; the preview is worked out again."""
+    item = _confirmed_batch(batch_id)
+    unknown = (item.summary or {}).get("unknown_values") or []
+    choices = {u["value"]: request.form.get(f"value-{i}", "") for i, u in enumerate(unknown)}
+    try:
+        with committing():
+            remap.map_values(item, choices, _user())
+    except ImportRefused as exc:
+        flash(exc.message, "error")
+    else:
+        flash("Values saved: they will be read this way in every file of this kind for this force", "success")
+    return redirect(url_for("imports.batch", batch_id=batch_id))
+
+
+@bp.route("/forces/<code>/mappings/delete", methods=["GET", "POST"])
+@policy.signed_in
+def delete_mapping(code: str):
+    """Ask, then forget a remembered column or value mapping (`what`: columns or values; `mapping`: its id)."""
+    force = _mapping_owner(code)
+    back = url_for("imports.history", code=code) if force else url_for("imports.my_uploads")
+    what = request.values.get("what", "columns")
+    mapping = mappings.find_mapping(force, what, request.values.get("mapping", type=int))
+    if mapping is None:
+        flash("That mapping has already been deleted", "success")
+        return redirect(back)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        with committing():
+            message = mappings.delete_mapping(mapping, _user())
+        flash(message, "success")
+        return redirect(back)
+    return render_template("imports/delete_mapping.html", force=force, what=what, mapping=mapping, form=form,
+                           back=back)
+
+
+def _mapping_owner(code: str) -> Force | None:
+    """The force whose mappings these are (None: all-forces files, admins only); 403/404 for anyone else."""
+    if code == "all":
+        if not policy.is_admin(_user()):
+            abort(403)
+        return None
+    force = _visible_force(code)
+    if not policy.sees_people(_user(), force):
+        abort(403)
+    return force
 
 
 def _visible_force(code: str) -> Force:

@@ -3,9 +3,12 @@
 from importers.base import KINDS
 from lms.models.base import Base, utcnow
 from lms.models.imports import BatchForce, HydraAttendance, HydraSession, ImportBatch, LearningRecord
-from lms.models.ops import AuditEvent, EmailLog, ForceSnapshot, PublishedTable, ScheduleSetting
+from lms.models.links import ChiefLink
+from lms.models.mappings import ColumnMapping, ValueMapping
+from lms.models.ops import AuditEvent, EmailLog, ForceSnapshot, JobRun, PublishedTable, ScheduleSetting
 from lms.models.org import Force, Region
-from lms.models.people import MatchDecision, Person, PersonChange, Requirement, RoleRule
+from lms.models.people import DueDateSetting, MatchDecision, Person, PersonChange, Requirement, RoleRule
+from lms.models.uploads import StoredUpload
 from lms.models.user import ROLES, ApiToken, User
 
 __all__ = [
@@ -15,6 +18,9 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BatchForce",
+    "ChiefLink",
+    "DueDateSetting",
+    "ColumnMapping",
     "EmailLog",
     "Force",
     "ForceSnapshot",
@@ -29,7 +35,10 @@ __all__ = [
     "Region",
     "Requirement",
     "RoleRule",
+    "JobRun",
     "ScheduleSetting",
+    "StoredUpload",
     "User",
+    "ValueMapping",
     "utcnow",
 ]

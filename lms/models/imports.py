@@ -11,7 +11,9 @@ from lms.models.base import Base, utcnow
 from lms.models.org import Force
 from lms.models.user import User
 
-STATUSES = ("processing", "preview", "committed", "refused", "rolled_back", "cancelled")
+# "mapping": a preview waiting for its lead to say which heading is which (the API reports it as refused).
+# "failed": a background preview whose worker stopped (or never started); it can be tried again or cancelled.
+STATUSES = ("processing", "mapping", "preview", "committed", "refused", "rolled_back", "cancelled", "failed")
 
 
 class ImportBatch(Base):
@@ -33,6 +35,11 @@ class ImportBatch(Base):
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     progress_rows: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    # A "processing" batch waits for a worker (lms.imports.worker): the one that claims it sets claimed_at (one
+    # UPDATE ... WHERE claimed_at IS NULL, so only one does) and beats heartbeat_at while it reads the file.
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     committed_at: Mapped[datetime | None] = mapped_column(DateTime)
     rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -52,6 +52,8 @@ class EmailLog(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # When a run last took the row to send it: a `pending` row claimed long ago was abandoned (lms.emails.delivery).
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
@@ -65,6 +67,15 @@ class ScheduleSetting(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class JobRun(Base):
+    """When each scheduler job last ran, so a run that was due and did not happen is noticed (lms.scheduler)."""
+
+    __tablename__ = "job_run"
+
+    job_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    last_run_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class AuditEvent(Base):

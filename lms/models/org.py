@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base
@@ -30,6 +30,8 @@ class Force(Base):
     chief_name: Mapped[str | None] = mapped_column(String(200))
     chief_email: Mapped[str | None] = mapped_column(String(254))
     personal_reminders: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Single sign-on only: the password form refuses every account of this force (lms.accounts.auth).
+    sso_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     region: Mapped[Region] = relationship(back_populates="forces")
 

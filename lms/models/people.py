@@ -33,6 +33,19 @@ class RoleRule(Base):
     hydra: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class DueDateSetting(Base):
+    """Admin-editable due-date settings (one row, id 1): the joiners' grace period and each package's validity."""
+
+    __tablename__ = "due_date_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grace_days: Mapped[int] = mapped_column(Integer, default=90)
+    elearning_validity_months: Mapped[int | None] = mapped_column(Integer)  # None: a completion counts for ever
+    hydra_validity_months: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
 class Person(Base):
     __tablename__ = "person"
     __table_args__ = (
@@ -61,6 +74,10 @@ class Person(Base):
     exemption_reason: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     left_on: Mapped[date | None] = mapped_column(Date)
+    # Due dates (DESIGN.md): the roster's Start date column, and the day a roster after the force's first one added
+    # them (None for people on the first roster); their start is the first of these that is set.
+    start_date: Mapped[date | None] = mapped_column(Date)
+    first_rostered_on: Mapped[date | None] = mapped_column(Date)
     created_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
     updated_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

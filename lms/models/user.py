@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, utcnow
@@ -31,6 +31,10 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_signin_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Single sign-on only: the password form refuses this account (its force's Force.sso_only does the same).
+    sso_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The provider (LMS_OIDC_PROVIDERS name) of the last single sign-on, shown to admins.
+    last_sso_provider: Mapped[str | None] = mapped_column(String(40))
 
     force: Mapped[Force | None] = relationship()
     region: Mapped[Region | None] = relationship()

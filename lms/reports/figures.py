@@ -14,9 +14,10 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from lms.compliance import sql as rules_sql
-from lms.compliance.rules import rank_forces
+from lms.compliance.rules import DuePolicy, rank_forces
 from lms.core.clock import local_date, today
 from lms.extensions import db
+from lms.forces import due_dates
 from lms.models import (
     KINDS,
     BatchForce,
@@ -29,24 +30,22 @@ from lms.models import (
     Region,
     utcnow,
 )
+from lms.reports.status import status_label
 
 
-def compute_figures(as_of: date, force_ids: list[int] | None = None) -> dict[int, dict]:
+def compute_figures(as_of: date, force_ids: list[int] | None = None, due: DuePolicy | None = None) -> dict[int, dict]:
     """Compliance figures per force id as of a date: {force_id: {"elearning":…, "hydra":…, "overall":…, "modules":…}}.
 
     Set-based, for the whole country at once, with the rules of `lms.compliance.sql`: module completions per
     person and Hydra attendance per person (subqueries), one GROUP BY force over the relevant population joined
-    to both, and one over everyone for the exempt count (which also lists every force with a roster). Filtering
-    the population in WHERE rather than in each sum keeps the per-row work small; see bench/README.md.
+    to both (`rules_sql.figures_query`), and one over everyone for the exempt count (which also lists every force
+    with a roster). Overdue and not-yet-due follow ``due`` (default: the current due-date settings).
     """
-    done = rules_sql.progress(as_of, force_ids)
+    due = due or due_dates.current_policy()
     p = Person
-    query = done.join(
-        select(p.force_id, *rules_sql.figure_columns(done)).select_from(p)
-    ).where(rules_sql.relevant(as_of)).group_by(p.force_id)
+    query = rules_sql.figures_query(as_of, due, force_ids)
     exempt_q = select(p.force_id, rules_sql.total(rules_sql.exempt(as_of))).group_by(p.force_id)
     if force_ids is not None:
-        query = query.where(p.force_id.in_(force_ids))
         exempt_q = exempt_q.where(p.force_id.in_(force_ids))
     out = {force_id: rules_sql.empty_figures(n) for force_id, n in db.session.execute(exempt_q)}
     for row in db.session.execute(query).mappings():
@@ -180,10 +179,13 @@ def league_table(as_of: date | None = None, *, use_snapshots: bool = True) -> di
     if entries is None:
         entries = computed_entries(as_of)
     ranked = rank_forces(entries)
+    deadline = current_app.config["DEADLINE"]
     return {
         "as_of": as_of.isoformat(),
-        "deadline": current_app.config["DEADLINE"].isoformat(),
-        "forces": [public_entry(e) for e in ranked],
+        "deadline": deadline.isoformat(),
+        # "status": the band's words as pages and emails show them (lms.reports.status), e.g. "Behind, overdue
+        # since 30 April 2026".
+        "forces": [{**public_entry(e), "status": status_label(e, as_of, deadline)} for e in ranked],
     }
 
 
@@ -209,25 +211,33 @@ def snapshot_entries(as_of: date) -> list[dict] | None:
         return None
     rows = list(db.session.scalars(select(ForceSnapshot).where(ForceSnapshot.as_of == as_of)))
     forces = db.session.scalar(select(func.count()).select_from(Force))
-    if len(rows) != forces or any(not r.figures.get("fresh", False) for r in rows):
+    # A snapshot taken under other due-date settings (or before there were any) has other overdue counts.
+    due = due_dates.current_policy().as_dict()
+    if len(rows) != forces or any(not r.figures.get("fresh", False) or r.figures.get("due") != due for r in rows):
         return None
     return [r.figures["entry"] for r in rows]
 
 
-
 def refresh_snapshots(as_of: date | None = None, force_ids: list[int] | None = None) -> int:
-    """Store today's figures per force (one row per force per day, updated in place). Flushes."""
+    """Store today's figures per force (one row per force per day, updated in place). Flushes.
+
+    Each snapshot records the due-date settings it was computed under; when the day's other snapshots followed
+    other settings, a refresh for some forces refreshes them all, so the day's table is never a mixture.
+    """
     as_of = as_of or today()
-    entries = {e["code"]: e for e in computed_entries(as_of, force_ids)}
-    forces = {f.code: f for f, _ in _force_rows(force_ids)}
+    due = due_dates.current_policy().as_dict()
     existing = {
         s.force_id: s
         for s in db.session.scalars(select(ForceSnapshot).where(ForceSnapshot.as_of == as_of))
     }
+    if force_ids is not None and any(s.figures.get("due") != due for s in existing.values()):
+        force_ids = None  # the day's other snapshots follow other due-date settings: bring them all up to date
+    entries = {e["code"]: e for e in computed_entries(as_of, force_ids)}
+    forces = {f.code: f for f, _ in _force_rows(force_ids)}
     for code, entry in entries.items():
         force = forces[code]
         snap = existing.get(force.id)
-        figures = {"fresh": True, "entry": entry}
+        figures = {"fresh": True, "entry": entry, "due": due}
         if snap is None:
             db.session.add(ForceSnapshot(force_id=force.id, as_of=as_of, figures=figures))
         else:
@@ -235,6 +245,11 @@ def refresh_snapshots(as_of: date | None = None, force_ids: list[int] | None = N
             snap.taken_at = utcnow()
     db.session.flush()
     return len(entries)
+
+
+# Today's snapshots hold overdue and not-yet-due counts under the settings they were taken with: recompute them all
+# when an admin changes the settings, in the same transaction.
+due_dates.after_save(refresh_snapshots)
 
 
 def visible_force_codes(user) -> set[str]:

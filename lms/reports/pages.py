@@ -20,8 +20,10 @@ from lms.compliance import sql as rules_sql
 from lms.compliance.rules import rank_forces, round_half_up
 from lms.core.clock import today
 from lms.extensions import db
+from lms.forces import due_dates
 from lms.models import KINDS, Force, ForceSnapshot, Person, Region
 from lms.reports.figures import computed_entries, league_entries, snapshot_entries
+from lms.reports.status import force_status
 
 STALE_AFTER_DAYS = 30
 UNMATCHED_SHARE = 0.05  # of the force's records
@@ -32,31 +34,17 @@ KIND_LABELS = {"roster": "roster", "college-learn": "College Learn", "hydra": "H
 
 def sum_counts(items: list[dict]) -> dict:
     """Counts added together (a region's total), with the percent of the sums."""
-    return rules_sql.counts(sum(c["relevant"] for c in items), sum(c["complete"] for c in items))
+    return rules_sql.counts(sum(c["relevant"] for c in items), sum(c["complete"] for c in items),
+                            sum(c.get("overdue", 0) for c in items))
 
 
 def rag_status(entry: dict, as_of: date, deadline: date) -> dict:
-    """The RAG tag of a force against the target of 100% by the deadline: {"colour", "text"}.
+    """The status tag of a force against the target of 100% by the deadline: {"colour", "text", "overdue", "label"}.
 
-    Everyone relevant done is green whatever the date. Up to and on the deadline: 90% or more green
-    ("On track"), 50% or more yellow ("Behind"), less red ("Far behind"). After it anything short of 100%
-    has missed the target: 90% or more yellow ("Nearly there"), less red ("Far behind").
+    The same bands before and after the deadline (`lms.reports.status`): Target met, Nearly there (90% or more),
+    Behind (50% or more), Far behind; after the deadline "overdue since <deadline>" goes beside them.
     """
-    overall = entry["overall"]
-    if entry.get("rank") is None or overall["percent"] is None:
-        return {"colour": "grey", "text": "No roster" if not entry.get("has_roster", True) else "No data"}
-    if overall["complete"] == overall["relevant"]:
-        return {"colour": "green", "text": "Target met"}
-    p = overall["percent"]
-    if as_of <= deadline:
-        if p >= 90:
-            return {"colour": "green", "text": "On track"}
-        if p >= 50:
-            return {"colour": "yellow", "text": "Behind"}
-        return {"colour": "red", "text": "Far behind"}
-    if p >= 90:
-        return {"colour": "yellow", "text": "Nearly there"}
-    return {"colour": "red", "text": "Far behind"}
+    return force_status(entry, as_of, deadline)
 
 
 def data_quality(entry: dict, as_of: date) -> list[str]:
@@ -190,7 +178,30 @@ def league_page(as_of: date | None = None) -> dict:
     return page
 
 
-_BREAKDOWN_COLUMNS = ("people", *(f"{package}_{n}" for package in rules_sql.PACKAGES for n in ("relevant", "complete")))
+_BREAKDOWN_COLUMNS = ("people", *(f"{package}_{n}" for package in rules_sql.PACKAGES
+                                   for n in ("relevant", "complete", "overdue")))
+
+
+def merge_small_groups(items: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """Groups with fewer than SMALL_GROUP relevant people added together into one line, which itself always holds
+    at least SMALL_GROUP (the smallest other groups join it until it does).
+
+    Merging alone was not enough: the force's total is on the same page, so the total minus the groups shown gave
+    the merged line exactly, and a merged line of one or two people pointed at them. With the merged line at least
+    SMALL_GROUP too, no subtraction of figures on the page isolates fewer than SMALL_GROUP people.
+    """
+    small = [(k, v) for k, v in items if v["overall_relevant"] < SMALL_GROUP]
+    shown = sorted(((k, v) for k, v in items if v["overall_relevant"] >= SMALL_GROUP),
+                   key=lambda kv: (kv[1]["overall_relevant"], kv[0].casefold()))
+    if not small:
+        return items
+    while shown and sum(v["overall_relevant"] for _, v in small) < SMALL_GROUP:
+        small.append(shown.pop(0))  # complementary suppression: the smallest shown group is merged too
+    merged = {column: sum(v[column] for _, v in small) for column in _BREAKDOWN_COLUMNS}
+    shown.sort(key=lambda kv: kv[0].casefold())
+    label = (f"Smaller groups together ({len(small)} groups, so that no figure here is about fewer than "
+             f"{SMALL_GROUP} people)")
+    return [*shown, (label, merged)]
 
 
 def force_breakdowns(force: Force, as_of: date, *, merge_small: bool = False) -> dict[str, list[dict]]:
@@ -204,15 +215,11 @@ def force_breakdowns(force: Force, as_of: date, *, merge_small: bool = False) ->
     for key, groups in raw.items():
         items = sorted(groups.items(), key=lambda kv: kv[0].casefold())
         if merge_small:
-            small = [v for _, v in items if v["overall_relevant"] < SMALL_GROUP]
-            items = [(k, v) for k, v in items if v["overall_relevant"] >= SMALL_GROUP]
-            if small:
-                merged = {column: sum(v[column] for v in small) for column in _BREAKDOWN_COLUMNS}
-                items.append((f"Smaller groups together ({len(small)} with fewer than {SMALL_GROUP} people "
-                              "who must train)", merged))
+            items = merge_small_groups(items)
         out[key] = [
             {"name": name, "people": v["people"],
-             **{package: rules_sql.counts(v[f"{package}_relevant"], v[f"{package}_complete"])
+             **{package: rules_sql.counts(v[f"{package}_relevant"], v[f"{package}_complete"],
+                                          v[f"{package}_overdue"])
                 for package in rules_sql.PACKAGES}}
             for name, v in items
         ]
@@ -221,7 +228,7 @@ def force_breakdowns(force: Force, as_of: date, *, merge_small: bool = False) ->
 
 def _breakdown_counts(force: Force, as_of: date) -> dict[str, dict[str, dict[str, int]]]:
     """{"department"|"role_category": {label: {column: count}}} for the force's active people on ``as_of``."""
-    done = rules_sql.progress(as_of, [force.id])
+    done = rules_sql.progress(as_of, [force.id], due_dates.current_policy())
     p = Person
     dept = func.coalesce(p.department, "").label("department")
     category = func.coalesce(p.role_category, "").label("role_category")

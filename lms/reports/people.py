@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 
 from importers.identity import name_key, staff_key
 from lms.compliance import rules
 from lms.compliance import sql as rules_sql
 from lms.compliance.rules import PersonFacts, PersonStatus, person_status
 from lms.extensions import db
+from lms.forces import due_dates
 from lms.models import Force, HydraAttendance, ImportBatch, LearningRecord, Person
 
 
@@ -42,6 +43,8 @@ class PersonRow:
     exemption_reason: str | None
     active: bool
     left_on: date | None
+    start_date: date | None
+    first_rostered_on: date | None
 
     @property
     def full_name(self) -> str:
@@ -52,7 +55,8 @@ class PersonRow:
 _ROW_COLUMNS = (
     Person.id, Person.force_id, Person.staff_number, Person.forename, Person.surname, Person.email, Person.rank,
     Person.role, Person.department, Person.role_category, Person.elearning_required, Person.hydra_required,
-    Person.exempt_until, Person.exemption_reason, Person.active, Person.left_on,
+    Person.exempt_until, Person.exemption_reason, Person.active, Person.left_on, Person.start_date,
+    Person.first_rostered_on,
 )
 _ORDER = (Person.surname, Person.forename, Person.id)
 
@@ -79,6 +83,8 @@ def _facts(people: Iterable, completions: dict, attended: dict) -> dict[int, Per
             exempt_until=p.exempt_until,
             completions=tuple(completions.get(p.id, ())),
             hydra_attended=tuple(attended.get(p.id, ())),
+            start_date=p.start_date,
+            first_rostered_on=p.first_rostered_on,
         )
         for p in people
     }
@@ -136,7 +142,8 @@ def force_people(force: Force, as_of: date, *, include_leavers: bool = False) ->
     people_filter = rules_sql.active() if not include_leavers else Person.id.is_not(None)
     people = _rows(select(*_ROW_COLUMNS).where(Person.force_id == force.id, people_filter).order_by(*_ORDER))
     facts = _force_facts(force, people, people_filter)
-    return [PersonLine(p, person_status(facts[p.id], as_of)) for p in people]
+    due = due_dates.current_policy()
+    return [PersonLine(p, person_status(facts[p.id], as_of, due)) for p in people]
 
 
 def outstanding_people(force: Force, as_of: date) -> list[PersonLine]:
@@ -163,7 +170,7 @@ def person_records(person: Person) -> dict:
 
 # --- The people list and the "why" page --------------------------------------------------------------------------
 
-SHOW_CHOICES = ("outstanding", "all", "exempt")
+SHOW_CHOICES = ("outstanding", "overdue", "not_yet_due", "all", "exempt")
 REQUIREMENT_LABELS = {"M1": "Module 1", "M2": "Module 2", "M3": "Module 3", "M4": "Module 4", "HYDRA": "Hydra session"}
 
 
@@ -196,8 +203,10 @@ class PeopleFilter:
 
 def show_conditions(as_of: date, done: rules_sql.Progress) -> dict:
     """The SQL condition on Person (joined to ``done``) for each choice of the people filter (`SHOW_CHOICES`)."""
-    return {"outstanding": rules_sql.outstanding(as_of, done), "exempt": rules_sql.exempt(as_of),
-            "all": rules_sql.active()}
+    return {"outstanding": rules_sql.outstanding(as_of, done),
+            "overdue": and_(rules_sql.outstanding(as_of, done), done.late),
+            "not_yet_due": and_(rules_sql.outstanding(as_of, done), not_(done.late)),
+            "exempt": rules_sql.exempt(as_of), "all": rules_sql.active()}
 
 
 def _text_condition(query: str):
@@ -211,7 +220,7 @@ def _text_condition(query: str):
 
 
 def _filtered(force: Force, as_of: date, flt: PeopleFilter, columns):
-    done = rules_sql.progress(as_of, [force.id])
+    done = rules_sql.progress(as_of, [force.id], due_dates.current_policy())
     q = done.join(select(*columns).select_from(Person)).where(
         Person.force_id == force.id, rules_sql.active(), show_conditions(as_of, done)[flt.show])
     if flt.department:
@@ -226,7 +235,8 @@ def _filtered(force: Force, as_of: date, flt: PeopleFilter, columns):
 def with_statuses(people: list[PersonRow], as_of: date) -> list[PersonLine]:
     """Lines with each person's status on ``as_of``."""
     facts = facts_for(people)
-    return [PersonLine(p, person_status(facts[p.id], as_of)) for p in people]
+    due = due_dates.current_policy()
+    return [PersonLine(p, person_status(facts[p.id], as_of, due)) for p in people]
 
 
 def filtered_people(force: Force, as_of: date, flt: PeopleFilter, *, offset: int = 0,
@@ -252,7 +262,7 @@ def filter_options(force: Force) -> dict[str, list[str]]:
 
 def people_counts(force: Force, as_of: date) -> dict[str, int]:
     """How many people each choice of the filter shows (before department, role and text filters)."""
-    done = rules_sql.progress(as_of, [force.id])
+    done = rules_sql.progress(as_of, [force.id], due_dates.current_policy())
     conditions = show_conditions(as_of, done)
     row = db.session.execute(
         done.join(select(*[rules_sql.total(conditions[k]) for k in SHOW_CHOICES]).select_from(Person))
@@ -270,6 +280,21 @@ def outstanding_text(status: PersonStatus) -> str:
     if status.compliant:
         return "Complete"
     return ", ".join(REQUIREMENT_LABELS.get(code, code) for code in status.outstanding)
+
+
+def grace_days() -> int:
+    """The joiners' grace period in days, as the people page explains due dates."""
+    return due_dates.current_policy().grace_days
+
+
+def due_text(status: PersonStatus) -> str:
+    """When someone not yet compliant must finish: "overdue since 1 May 2026" or "due 12 February 2027" (empty
+    for someone with nothing left to do)."""
+    if not status.outstanding or status.due_date is None:
+        return ""
+    if status.past_due:
+        return f"overdue since {status_date(status.due_date + timedelta(days=1))}"
+    return f"due {status_date(status.due_date)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +326,8 @@ def _reason(verdict: str, record, person: Person, as_of: date) -> str:
     reasons = {
         rules.UNDATED: "No completion date",
         rules.LATER: f"{'Session' if hydra else 'Completed'} after {status_date(as_of)}",
+        rules.EXPIRED: f"Expired: {'Hydra sessions' if hydra else 'completions'} before "
+                       f"{status_date(_counts_from(as_of, hydra))} no longer count",
         rules.LEFT: "They have left the force: leavers never count",
         rules.EXEMPT: f"They are exempt until {status_date(person.exempt_until)}: exempt people count nowhere",
         rules.NOT_REQUIRED: f"{'Hydra' if hydra else 'E-learning'} is not required of them: the record is kept but "
@@ -310,6 +337,11 @@ def _reason(verdict: str, record, person: Person, as_of: date) -> str:
                           "already counts",
     }
     return reasons[verdict]
+
+
+def _counts_from(as_of: date, hydra: bool) -> date | None:
+    """The earliest date a completion (or session) still counts from under the package's validity."""
+    return rules.valid_from(as_of, due_dates.current_policy().validity_months("hydra" if hydra else "elearning"))
 
 
 def _fact(record) -> tuple[str, bool, date | None, str]:
@@ -334,10 +366,11 @@ def explain_person(person: Person, as_of: date) -> dict:
     """The 'why' behind one person's status on ``as_of``: what counts, what is missing, and each record's upload.
 
     Returns {"status": PersonStatus, "learning": [RecordExplanation], "hydra": [RecordExplanation],
-    "outstanding": text, "roster": {"created": ImportBatch|None, "updated": ImportBatch|None}}. The status and
+    "outstanding": text, "roster": {"created": ImportBatch|None, "updated": ImportBatch|None}, "due": their due
+    date in words (`due_text`), "grace_days"}. The status and
     each record's verdict come from `lms.compliance.rules`, the rules the figures are checked against.
     """
-    status = person_status(facts_for([person])[person.id], as_of)
+    status = person_status(facts_for([person])[person.id], as_of, due_dates.current_policy())
     records = person_records(person)
     roster = {
         "created": db.session.get(ImportBatch, person.created_batch_id) if person.created_batch_id else None,
@@ -345,7 +378,7 @@ def explain_person(person: Person, as_of: date) -> dict:
     }
     return {"status": status, "learning": _explained(status, person, records["learning"], as_of),
             "hydra": _explained(status, person, records["hydra"], as_of), "outstanding": outstanding_text(status),
-            "roster": roster}
+            "roster": roster, "due": due_text(status), "grace_days": grace_days()}
 
 
 def person_in_force(force: Force, person_id: int) -> Person | None:

@@ -244,6 +244,8 @@ def people(code: str):
         as_of_value=request.args.get("as_of", "") if problem else as_of.isoformat(),
         counts=people_service.people_counts(force, as_of), options=people_service.filter_options(force),
         lines=lines, total=total, page=page, pages=pages, outstanding_text=people_service.outstanding_text,
+        due_text=people_service.due_text, deadline=current_app.config["DEADLINE"],
+        grace_days=people_service.grace_days(),
     )
 
 
@@ -255,7 +257,8 @@ def people_xlsx(code: str):
     as_of = _download_as_of()
     flt = people_service.PeopleFilter.from_args(request.args)
     lines, _total = people_service.filtered_people(force, as_of, flt)
-    description = {"outstanding": "people with training still to do", "all": "everyone on the roster",
+    description = {"outstanding": "people with training still to do", "overdue": "people overdue",
+                   "not_yet_due": "people with training to do, not yet due", "all": "everyone on the roster",
                    "exempt": "people exempt"}[flt.show]
     data = exports.people_to_xlsx(force.name, lines, as_of, current_app.config["DEADLINE"], description)
     return _download(data, f"oic-people-{force.code}-{as_of.isoformat()}.xlsx",

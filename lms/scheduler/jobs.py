@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -32,7 +33,9 @@ from lms.core.transaction import committing
 from lms.emails import common as email_common
 from lms.emails import delivery as emails
 from lms.extensions import db
+from lms.imports import worker as import_worker
 from lms.reports import figures
+from lms.scheduler import missed
 from lms.scheduler import settings as schedules
 
 log = logging.getLogger(__name__)
@@ -113,6 +116,7 @@ def run_job(job_id: str) -> None:
         try:
             with committing():
                 JOB_FUNCTIONS[job_id]()
+                missed.record_run(job_id)
         except Exception:
             # Logged, not raised: the next run starts afresh, and the job stays scheduled.
             log.exception("Scheduler job %s failed", job_id)
@@ -139,10 +143,15 @@ def sync_jobs(scheduler: BaseScheduler, app: Flask | None = None) -> dict[str, s
                 continue
             job = scheduler.get_job(job_id, jobstore="default")
             if job is None:
+                # A new job's first run is the next due time, so a scheduler started after 07:00 on the 1st
+                # would skip the month: an email run that was due and did not happen runs now instead.
+                now = datetime.now(tz)
+                first = {"next_run_time": now} if missed.catch_up_now(setting, now) else {}
                 scheduler.add_job(run_job, trigger, args=[job_id], id=job_id, name=setting.spec.title,
                                   jobstore="default", replace_existing=True,
-                                  misfire_grace_time=setting.spec.misfire_grace_seconds)
-                changes[job_id] = f"added ({setting.cron})"
+                                  misfire_grace_time=setting.spec.misfire_grace_seconds, **first)
+                changes[job_id] = f"added ({setting.cron})" + (", due since the last run: running now" if first
+                                                               else "")
             elif repr(job.trigger) != repr(trigger):
                 scheduler.reschedule_job(job_id, jobstore="default", trigger=trigger)
                 changes[job_id] = f"rescheduled ({setting.cron})"
@@ -193,18 +202,31 @@ def add_sync_job(scheduler: BaseScheduler, app: Flask) -> None:
                       misfire_grace_time=60)
 
 
+def start_import_worker(app: Flask) -> tuple[threading.Thread, threading.Event]:
+    """The background preview worker (lms.imports.worker) in a thread beside the scheduler's jobs: it claims the
+    previews any web instance queued (LMS_IMPORT_WORKER=process) and fails those whose worker stopped. A loop, not
+    a job: a preview can take longer than any sensible interval, and it must not hold up the jobs."""
+    stop = threading.Event()
+    thread = threading.Thread(target=import_worker.run_forever, args=(app, stop), name="import-worker", daemon=True)
+    thread.start()
+    return thread, stop
+
+
 def run_scheduler(app: Flask) -> None:
     """Run the scheduler in the foreground until SIGTERM (running jobs finish first) or Ctrl-C (they do not)."""
     global _app
     _app = app
     scheduler = build_scheduler(app)
     add_sync_job(scheduler, app)
+    worker_thread, worker_stop = start_import_worker(app)
 
     def stop(signum, frame):
         # Let a running job finish: an email cut off mid-send would be left pending, never resent automatically.
         log.info("Stopping the scheduler (waiting for running jobs)")
+        worker_stop.set()  # the preview being read, if any, is finished first
         if scheduler.running:
             scheduler.shutdown(wait=True)
+        worker_thread.join()
 
     signal.signal(signal.SIGTERM, stop)
     try:
@@ -212,4 +234,5 @@ def run_scheduler(app: Flask) -> None:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        worker_stop.set()
         stop_scheduler(scheduler, wait=False)

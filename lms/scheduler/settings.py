@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
+from cron_descriptor import ExpressionDescriptor, FormatError, MissingFieldError, Options, WrongArgumentError
 from sqlalchemy import select
 
 from lms.audit import service as audit
@@ -103,6 +104,17 @@ def normalise_cron(expr: str) -> str:
     except ValueError as exc:
         raise ScheduleError(f"That is not a schedule the scheduler understands: {exc}") from None
     return cron
+
+
+def describe(cron: str) -> str:
+    """A schedule in words, as the admin pages show it: "At 07:00, on day 1 of the month" (cron-descriptor)."""
+    options = Options()
+    options.use_24hour_time_format = True
+    options.locale_code = "en_GB"
+    try:
+        return ExpressionDescriptor(cron, options).get_description()
+    except (FormatError, MissingFieldError, WrongArgumentError):
+        return cron
 
 
 def trigger_for(cron: str, tz: ZoneInfo | None = None) -> CronTrigger:

@@ -9,6 +9,7 @@ from lms import policy
 from lms.core.clock import local_time
 from lms.core.transaction import committing
 from lms.emails import publish
+from lms.scheduler import missed
 from lms.scheduler import settings as schedules
 from lms.scheduler.forms import PublishStepForm, ScheduleForm
 
@@ -31,7 +32,8 @@ def index():
     required = publish.publish_required()
     form = PublishStepForm(required="off" if required else "on")
     return render_template("scheduler/index.html", rows=rows, publish_required=required, form=form,
-                           tz=current_app.config["TIMEZONE"])
+                           tz=current_app.config["TIMEZONE"], missed=missed.missed_runs(),
+                           describe=schedules.describe)
 
 
 @bp.route("/admin/schedules/<job_id>", methods=["GET", "POST"])
@@ -50,10 +52,11 @@ def edit(job_id: str):
         except schedules.ScheduleError as exc:
             form.cron.errors = [*form.cron.errors, str(exc)]
         else:
-            flash(f"{setting.spec.title}: schedule saved. The scheduler picks up the change within a minute.",
-                  "success")
+            flash(f"{setting.spec.title}: schedule saved ({schedules.describe(form.cron.data)}). The scheduler picks "
+                  "up the change within a minute.", "success")
             return redirect(url_for("scheduler.index"))
-    return render_template("scheduler/edit.html", setting=setting, form=form, tz=current_app.config["TIMEZONE"])
+    return render_template("scheduler/edit.html", setting=setting, form=form, tz=current_app.config["TIMEZONE"],
+                           describe=schedules.describe)
 
 
 @bp.route("/admin/schedules/publish-step", methods=["POST"])

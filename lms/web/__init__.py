@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Flask, send_from_directory
 from govuk_frontend_wtf.main import WTFormsHelpers
 
-from lms.web import errors, filters, headers, navigation
+from lms.web import errors, filters, headers, inputs, navigation
 
 
 def init_app(app: Flask) -> None:
     """Register error handlers, headers, template globals and filters, and the GOV.UK asset route."""
     WTFormsHelpers(app)
     errors.init_app(app)
+    inputs.init_app(app)
     headers.init_app(app)
     navigation.init_app(app)
     filters.init_app(app)

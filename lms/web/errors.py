@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from lms.extensions import db
@@ -17,6 +18,8 @@ ERROR_TEXT = {
     405: ("There is a problem with your request", ["That action is not allowed here."]),
     413: ("The file is too large", []),
     429: ("Too many requests", ["Wait a minute and try again."]),
+    503: ("The service is busy", ["Another change (an upload being saved, perhaps) is holding the data you need.",
+                                  "Nothing was changed. Wait a minute and try again."]),
     500: ("Sorry, there is a problem with the service", ["Try again later. Nothing you uploaded has been lost."]),
 }
 
@@ -38,6 +41,13 @@ def error_response(code: int, description: str | None = None):
     return render_template("errors/error.html", title=title, paragraphs=paragraphs), code
 
 
+def is_lock_timeout(exc: OperationalError) -> bool:
+    """Whether the database gave up waiting for a lock (SQLite's busy timeout, PostgreSQL's lock_timeout)."""
+    if "database is locked" in str(exc.orig):
+        return True
+    return getattr(exc.orig, "sqlstate", None) == "55P03"  # lock_not_available
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
 
@@ -54,6 +64,17 @@ def init_app(app: Flask) -> None:
             title="Your form has expired",
             paragraphs=["For your security, forms expire. Go back, reload the page and try again."],
         ), 400
+
+    @app.errorhandler(OperationalError)
+    def database_busy(exc: OperationalError):
+        db.session.rollback()
+        if not is_lock_timeout(exc):
+            return server_error(exc)
+        app.logger.warning("Lock wait timed out on %s %s", request.method, request.path)
+        response, code = error_response(503, "The service is busy: try again in a minute. Nothing was changed.")
+        response = app.make_response((response, code))
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

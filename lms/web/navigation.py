@@ -15,6 +15,8 @@ def nav_items() -> list[dict]:
         return [{"href": url_for("accounts.sign_in"), "text": "Sign in"}]
     items = [("reports.dashboard", "Dashboard", {})]
     items.append(("reports.league_table", "League table", {}))
+    if current_user.role in (policy.ADMIN, policy.NATIONAL):
+        items.append(("briefings.national_page", "National picture", {}))
     if current_user.role == policy.FORCE_LEAD and current_user.force:
         items.append(("reports.force_page", "My force", {"code": current_user.force.code}))
     if current_user.role == policy.REGIONAL and current_user.region:

@@ -64,6 +64,11 @@ def init_app(app: Flask) -> Limiter | None:
         _setting("RATELIMIT_SIGN_IN", SIGN_IN_LIMIT), methods=["POST"], key_func=get_remote_address,
         scope="sign-in",
     )(app.view_functions[endpoint])
+    # Single sign-on's two legs (lms.accounts.oidc), limited as the password form: each is a sign-in attempt.
+    for endpoint in ("accounts.sso_start", "accounts.sso_callback"):
+        app.view_functions[endpoint] = limiter.limit(
+            _setting("RATELIMIT_SIGN_IN", SIGN_IN_LIMIT), key_func=get_remote_address, scope="sign-in",
+        )(app.view_functions[endpoint])
 
     # Shared: one budget across every API endpoint of every API blueprint, not one per endpoint.
     per_caller = limiter.shared_limit(_setting("RATELIMIT_API", API_LIMIT), "api", key_func=api_caller)

@@ -411,13 +411,14 @@ def hand_built_force() -> list[PersonFacts]:
 def test_force_figures_by_hand():
     figures = force_figures(hand_built_force(), AS_OF)
     # e-learning relevant: 1 2 3 4 10 11 13 = 7; complete: 1 3 4 = 3; 300/7 = 42.857 -> 42.9
-    assert figures.elearning == Counts(relevant=7, complete=3)
+    # AS_OF is the deadline: everyone not complete is not yet due (nobody has a later start here)
+    assert figures.elearning == Counts(relevant=7, complete=3, overdue=0, not_yet_due=4)
     assert figures.elearning.percent == 42.9
     # Hydra relevant: 3 4 5 6 = 4; complete: 3 5 = 2 -> 50.0
-    assert figures.hydra == Counts(relevant=4, complete=2)
+    assert figures.hydra == Counts(relevant=4, complete=2, overdue=0, not_yet_due=2)
     assert figures.hydra.percent == 50.0
     # overall relevant: 1 2 3 4 5 6 10 11 13 = 9; complete: 1 3 5 = 3 -> 33.3
-    assert figures.overall == Counts(relevant=9, complete=3)
+    assert figures.overall == Counts(relevant=9, complete=3, overdue=0, not_yet_due=6)
     assert figures.overall.percent == 33.3
     # modules among the e-learning relevant (1 2 3 4 10 11 13), by as_of:
     # M1: 1 2 3 4 10 = 5; M2: 1 2 3 4 11 = 5; M3: 1 2 3 4 = 4; M4: 1 3 4 = 3 (2's M4 is late; 5, 7, 8, 9 excluded)
@@ -425,9 +426,9 @@ def test_force_figures_by_hand():
     # exempt: 9 only (12 is a leaver)
     assert figures.exempt == 1
     assert figures.as_dict() == {
-        "elearning": {"relevant": 7, "complete": 3, "percent": 42.9},
-        "hydra": {"relevant": 4, "complete": 2, "percent": 50.0},
-        "overall": {"relevant": 9, "complete": 3, "percent": 33.3},
+        "elearning": {"relevant": 7, "complete": 3, "percent": 42.9, "overdue": 0, "not_yet_due": 4},
+        "hydra": {"relevant": 4, "complete": 2, "percent": 50.0, "overdue": 0, "not_yet_due": 2},
+        "overall": {"relevant": 9, "complete": 3, "percent": 33.3, "overdue": 0, "not_yet_due": 6},
         "modules": {"M1": 5, "M2": 5, "M3": 4, "M4": 3},
     }
 
@@ -437,11 +438,11 @@ def test_force_figures_on_an_earlier_date():
     # and 10's exemption (until BEFORE) still runs.
     figures = force_figures(hand_built_force(), BEFORE)
     # e-learning relevant: 1 2 3 4 11 13 = 6; complete: 1 3 = 2 -> 33.3
-    assert figures.elearning == Counts(relevant=6, complete=2)
+    assert figures.elearning == Counts(relevant=6, complete=2, not_yet_due=4)
     # Hydra relevant: 3 4 5 6 = 4; complete: 3 5 = 2
-    assert figures.hydra == Counts(relevant=4, complete=2)
+    assert figures.hydra == Counts(relevant=4, complete=2, not_yet_due=2)
     # overall relevant: 1 2 3 4 5 6 11 13 = 8; complete: 1 3 5 = 3 -> 37.5
-    assert figures.overall == Counts(relevant=8, complete=3)
+    assert figures.overall == Counts(relevant=8, complete=3, not_yet_due=5)
     assert (figures.elearning.percent, figures.overall.percent) == (33.3, 37.5)
     # M1: 1 2 3; M2: 1 2 3 11; M3: 1 2 3; M4: 1 3
     assert figures.modules == {"M1": 3, "M2": 4, "M3": 3, "M4": 2}
@@ -452,7 +453,8 @@ def test_force_figures_on_an_earlier_date():
 def test_force_figures_of_an_empty_force():
     figures = force_figures(iter([]), AS_OF)
     assert figures == ForceFigures(Counts(0, 0), Counts(0, 0), Counts(0, 0), dict.fromkeys(MODULES, 0), 0)
-    assert figures.as_dict()["overall"] == {"relevant": 0, "complete": 0, "percent": None}
+    assert figures.as_dict()["overall"] == {"relevant": 0, "complete": 0, "percent": None, "overdue": 0,
+                                            "not_yet_due": 0}
 
 
 def test_force_figures_rejects_a_person_twice():
@@ -640,7 +642,12 @@ def naive_figures(people: list[PersonFacts], as_of: date) -> dict:
 @given(random_force(), near_as_of)
 def test_force_figures_match_naive_oracle(people, as_of):
     figures = force_figures(people, as_of)
-    assert {**figures.as_dict(), "exempt": figures.exempt} == naive_figures(people, as_of)
+    # Overdue and not yet due have their own naive oracle (test_due_dates.py); here the counts of DESIGN.md's
+    # "Compliance rules", which due dates must not change.
+    got = {**figures.as_dict(), "exempt": figures.exempt}
+    for package in ("elearning", "hydra", "overall"):
+        got[package] = {k: v for k, v in got[package].items() if k not in ("overdue", "not_yet_due")}
+    assert got == naive_figures(people, as_of)
 
 
 @settings(deadline=None)

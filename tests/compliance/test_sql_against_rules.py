@@ -3,7 +3,10 @@
 Hypothesis generates people in two forces (requirements resolved by `rules.resolve_requirements` from a role
 category and optional Y/N flags), College Learn records (complete or not, repeated, occasionally undated), Hydra
 attendances (attended or not), exemptions, leavers and unmatched records, and as-of dates on the day before, the
-day of and the day after a record date or an exemption end. Every figure the database gives (`compute_figures`
+day of and the day after a record date, an exemption end, a due date or the day a validity lets a record go.
+Due dates (DESIGN.md "Due dates") are drawn too: a start date and/or the day a later roster added each person, the
+deadline, the grace period and each package's validity (written to the settings row the services read). Every
+figure the database gives (`compute_figures`
 nationally and per force, `force_breakdowns`, `people_counts`, `filtered_people`, `explain_person`) must equal
 what `lms.compliance.rules` computes from the generated values alone. Runs on SQLite, and on PostgreSQL when
 LMS_TEST_DATABASE_URL is set; each example's rows are rolled back.
@@ -20,8 +23,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from lms.compliance import rules
-from lms.compliance.rules import DEFAULT_RULES, MODULES, PersonFacts, force_figures, person_status
-from lms.models import Force, HydraAttendance, HydraSession, ImportBatch, LearningRecord, Person
+from lms.compliance.rules import DEFAULT_RULES, MODULES, DuePolicy, PersonFacts, force_figures, person_status
+from lms.models import DueDateSetting, Force, HydraAttendance, HydraSession, ImportBatch, LearningRecord, Person
 from lms.reports import figures, pages, people
 
 FORCES = ("kent", "essex")
@@ -29,7 +32,10 @@ BASE = date(2026, 3, 1)
 DEPARTMENTS = ("CID", "Response", " ", None)
 
 DAY = st.integers(0, 12).map(lambda n: BASE + timedelta(days=n))
-LEARNING = st.tuples(st.sampled_from(MODULES), st.booleans(), st.one_of(DAY, st.none()))
+# About a month before BASE: records a one-month validity lets go while the as-of dates move over BASE's days.
+OLD_DAY = st.integers(-3, 3).map(lambda n: BASE - timedelta(days=29 + n))
+RECORD_DAY = st.one_of(DAY, DAY, OLD_DAY)
+LEARNING = st.tuples(st.sampled_from(MODULES), st.booleans(), st.one_of(RECORD_DAY, st.none()))
 PERSON = st.fixed_dictionaries({
     "force": st.sampled_from(FORCES),
     "category": st.sampled_from([*DEFAULT_RULES, None]),
@@ -39,8 +45,17 @@ PERSON = st.fixed_dictionaries({
     "exempt_until": st.one_of(st.none(), st.none(), DAY),
     "department": st.sampled_from(DEPARTMENTS),
     "learning": st.lists(LEARNING, max_size=7),
-    "hydra_records": st.lists(st.tuples(st.booleans(), DAY), max_size=3),
+    "hydra_records": st.lists(st.tuples(st.booleans(), RECORD_DAY), max_size=3),
+    "start_date": st.one_of(st.none(), st.none(), RECORD_DAY),
+    "first_rostered_on": st.one_of(st.none(), DAY),
 })
+POLICY = st.builds(
+    DuePolicy,
+    deadline=st.integers(-2, 8).map(lambda n: BASE + timedelta(days=n)),
+    grace_days=st.sampled_from([0, 1, 3, 90]),
+    elearning_validity_months=st.sampled_from([None, None, 1, 2]),
+    hydra_validity_months=st.sampled_from([None, None, 1]),
+)
 UNMATCHED = st.lists(st.tuples(st.sampled_from(FORCES), st.sampled_from(MODULES), DAY), max_size=3)
 
 
@@ -51,6 +66,7 @@ class Built:
     forces: dict[str, Force]
     facts: dict[str, list[PersonFacts]]
     labels: dict[int, dict[str, str]]  # person id -> {"department": label, "role_category": label}
+    due: DuePolicy = DuePolicy()
 
 
 def requirements(spec: dict) -> tuple[str | None, bool, bool]:
@@ -100,7 +116,8 @@ def add_person(db, i: int, spec: dict, force: Force, cl: ImportBatch, hy: Import
     person = Person(force_id=force.id, staff_number=f"X{i:03d}", forename=f"F{i:03d}", surname=f"S{i:03d}",
                     name_key=f"f{i:03d} s{i:03d}", department=spec["department"], role_category=category,
                     elearning_required=el, hydra_required=hyd, exempt_until=spec["exempt_until"],
-                    active=spec["active"])
+                    active=spec["active"], start_date=spec["start_date"],
+                    first_rostered_on=spec["first_rostered_on"])
     db.session.add(person)
     db.session.flush()
     completions = []
@@ -118,17 +135,25 @@ def add_person(db, i: int, spec: dict, force: Force, cl: ImportBatch, hy: Import
                                        attended=went, source_row=row + 2, identity_key=f"s:{i}"))
         if went:
             attended.append(day)
-    return PersonFacts(person.id, spec["active"], el, hyd, spec["exempt_until"], tuple(completions), tuple(attended))
+    return PersonFacts(person.id, spec["active"], el, hyd, spec["exempt_until"], tuple(completions), tuple(attended),
+                       spec["start_date"], spec["first_rostered_on"])
 
 
-def anchors(specs: list[dict]) -> list[date]:
-    """The days the rules turn on: record dates and exemption ends (and BASE, so there is always one)."""
-    days = {BASE}
+def anchors(specs: list[dict], due: DuePolicy = DuePolicy()) -> list[date]:
+    """The days the rules turn on: record dates, exemption ends, due dates, and the days a validity lets a record go
+    (and BASE, so there is always one)."""
+    days = {BASE, due.deadline}
     for spec in specs:
         days.update(day for _, _, day in spec["learning"] if day is not None)
         days.update(day for _, day in spec["hydra_records"])
         if spec["exempt_until"] is not None:
             days.add(spec["exempt_until"])
+        start = rules.person_start(spec["start_date"], spec["first_rostered_on"])
+        days.add(rules.due_date(start, due))
+    for months in (due.elearning_validity_months, due.hydra_validity_months):
+        if months is not None:
+            # About the last day a record dated `day` counts: `months` months on (the checks look a day either side).
+            days.update(rules.months_before(day, -months) for day in list(days) if day < BASE)
     return sorted(days)
 
 
@@ -140,7 +165,7 @@ def check_figures(built: Built, as_of: date) -> None:
     by_id = {force.id: code for code, force in built.forces.items()}
     assert {by_id[fid] for fid in national} == {code for code, facts in built.facts.items() if facts}
     for fid, got in national.items():
-        expected = force_figures(built.facts[by_id[fid]], as_of)
+        expected = force_figures(built.facts[by_id[fid]], as_of, built.due)
         assert {k: got[k] for k in ("elearning", "hydra", "overall", "modules")} == expected.as_dict()
         assert got["exempt"] == expected.exempt
         assert figures.compute_figures(as_of, [fid]) == {fid: got}
@@ -153,7 +178,7 @@ def expected_groups(built: Built, code: str, key: str, as_of: date) -> dict[str,
             members[built.labels[fact.person_id][key]].append(fact)
     out = {}
     for name, facts in members.items():
-        fig = force_figures(facts, as_of)
+        fig = force_figures(facts, as_of, built.due)
         out[name] = {"name": name, "people": len(facts), "elearning": fig.elearning.as_dict(),
                      "hydra": fig.hydra.as_dict(), "overall": fig.overall.as_dict()}
     return out
@@ -173,15 +198,17 @@ def check_breakdowns(built: Built, code: str, as_of: date) -> None:
         if small:
             assert rest[0]["people"] == sum(g["people"] for g in small)
             for package in ("elearning", "hydra", "overall"):
-                assert [rest[0][package][n] for n in ("relevant", "complete")] == [
-                    sum(g[package][n] for g in small) for n in ("relevant", "complete")]
+                assert [rest[0][package][n] for n in ("relevant", "complete", "overdue", "not_yet_due")] == [
+                    sum(g[package][n] for g in small) for n in ("relevant", "complete", "overdue", "not_yet_due")]
 
 
 def check_people(built: Built, code: str, as_of: date) -> None:
     force = built.forces[code]
-    statuses = {f.person_id: person_status(f, as_of) for f in built.facts[code] if f.active}
+    statuses = {f.person_id: person_status(f, as_of, built.due) for f in built.facts[code] if f.active}
     expected = {
         "outstanding": [pid for pid, s in statuses.items() if s.relevant and not s.compliant],
+        "overdue": [pid for pid, s in statuses.items() if s.overdue],
+        "not_yet_due": [pid for pid, s in statuses.items() if s.not_yet_due],
         "all": list(statuses),
         "exempt": [pid for pid, s in statuses.items() if s.exempt],
     }
@@ -198,7 +225,7 @@ def check_people(built: Built, code: str, as_of: date) -> None:
 def check_explanations(db, built: Built, as_of: date, most: int = 5) -> None:
     for fact in [f for facts in built.facts.values() for f in facts][:most]:
         explained = people.explain_person(db.session.get(Person, fact.person_id), as_of)
-        status = person_status(fact, as_of)
+        status = person_status(fact, as_of, built.due)
         assert explained["status"] == status
         counted = [r for r in explained["learning"] + explained["hydra"] if r.counts]
         expected = [(code, day) for code, day in status.module_dates.items()
@@ -210,11 +237,17 @@ def check_explanations(db, built: Built, as_of: date, most: int = 5) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
-@given(specs=st.lists(PERSON, max_size=12), unmatched=UNMATCHED, data=st.data())
-def test_sql_figures_filters_and_counts_follow_the_rules(db, specs, unmatched, data):
+@given(specs=st.lists(PERSON, max_size=12), unmatched=UNMATCHED, due=POLICY, data=st.data())
+def test_sql_figures_filters_and_counts_follow_the_rules(app, db, specs, unmatched, due, data):
+    deadline = app.config["DEADLINE"]
     try:
+        app.config["DEADLINE"] = due.deadline
+        db.session.add(DueDateSetting(id=1, grace_days=due.grace_days,
+                                      elearning_validity_months=due.elearning_validity_months,
+                                      hydra_validity_months=due.hydra_validity_months))
         built = build(db, specs, unmatched)
-        anchor = data.draw(st.sampled_from(anchors(specs)), label="anchor")
+        built.due = due
+        anchor = data.draw(st.sampled_from(anchors(specs, due)), label="anchor")
         for as_of in (anchor - timedelta(days=1), anchor, anchor + timedelta(days=1)):
             check_figures(built, as_of)
             for code in FORCES:
@@ -222,4 +255,5 @@ def test_sql_figures_filters_and_counts_follow_the_rules(db, specs, unmatched, d
                 check_people(built, code, as_of)
         check_explanations(db, built, anchor)
     finally:
+        app.config["DEADLINE"] = deadline
         db.session.rollback()

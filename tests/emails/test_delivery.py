@@ -75,13 +75,16 @@ def test_league_tables_arrive_with_both_parts_and_the_spreadsheet(smtp, scenario
     assert "2 people have not attended a Hydra session" in text
     assert "1 training record could not be matched" in text
     assert "30 April 2026" in text
-    assert "http://127.0.0.1:5000/forces/kent" in text
-    assert "Essex Police" in text and "Wiltshire Police" in text  # the whole national table
+    assert "Kent Police: Behind, overdue since 30 April 2026." in text  # the status leads
+    assert "http://127.0.0.1:5000/chief/kent/" in text  # the signed read-only link, not a sign-in page
+    # The compact table (three forces are ranked): the 40 unranked are counted, not listed; the attachment has all 43.
+    assert "  1. Essex Police: 100.0%" in text and "  2. Kent Police: 62.5%  <- your force" in text
+    assert "Wiltshire Police" not in text and "40 forces have no roster yet, so are not ranked." in text
 
     html = message.html
     assert html.startswith("<!DOCTYPE html>")
     assert '<html lang="en">' in html
-    assert 'href="http://127.0.0.1:5000/forces/kent"' in html
+    assert 'href="http://127.0.0.1:5000/chief/kent/' in html
     assert "<caption" in html and '<th scope="col"' in html
     assert "<style" not in html and 'style="' in html  # inline styles only, for Outlook
     assert "Kent Police (your force)" in html
@@ -99,6 +102,13 @@ def test_league_tables_arrive_with_both_parts_and_the_spreadsheet(smtp, scenario
     assert by_code["kent"]["Overall %"] == 62.5
     assert by_code["essex"]["Rank"] == 1
     assert by_code["surrey"]["Rank"] == 3
+    # Status in the same words as the pages, the deadline and upload dates as real date cells, data quality.
+    assert by_code["kent"]["Status"] == "Behind" and by_code["kent"]["Overdue since"] == datetime(2026, 4, 30)
+    assert by_code["kent"]["Last roster upload"] == datetime(2026, 4, 20)
+    assert by_code["essex"]["Status"] == "Target met" and by_code["essex"]["Overdue since"] is None
+    assert by_code["kent"]["Data quality"] == "None"
+    assert by_code["essex"]["Data quality"] == "College Learn data 111 days old; No Hydra upload"
+    assert rows[2][:4] == ("Figures as of", datetime(2026, 5, 1), "Deadline", datetime(2026, 4, 30))
 
     assert smtp.to("chief@essex.invalid")[0].subject.endswith("(ranked 1 of 43)")
     assert smtp.to("chief@surrey.invalid")[0].subject.endswith("(ranked 3 of 43)")
@@ -230,7 +240,7 @@ def test_movement_since_the_last_email(smtp, scenario, runner):
     with time_machine.travel(MAY_FIRST):
         assert run(runner, "send-league-tables").exit_code == 0
     kent = smtp.to("chief@kent.invalid")[0].text
-    assert "Compared with April 2026, figures as of 1 April 2026:" in kent
+    assert "Compared with your last email (April 2026, figures as of 1 April 2026):" in kent
     assert "- Rank: up 1 place, from 3 to 2" in kent
     assert "- Overall: up 25.0 percentage points, from 37.5% to 62.5%" in kent
     assert "- E-learning: up 33.3 percentage points, from 50.0% to 83.3%" in kent
@@ -284,7 +294,7 @@ def test_publish_required_sends_nothing_until_the_table_is_published(smtp, scena
         result = run(runner, "send-league-tables")
     assert result.exit_code == 0, result.output
     kent = smtp.to("chief@kent.invalid")[0]
-    assert "The figures are as of 28 April 2026." in kent.text
+    assert "Figures as of 28 April 2026:" in kent.text
     assert kent.workbook_rows()[0][0] == "OIC training compliance: league table as of 2026-04-28"
     assert {r.status for r in log_rows()} == {"sent"}
 
@@ -328,7 +338,8 @@ def test_stale_data_reminders_go_to_the_leads_of_forces_with_old_uploads(smtp, s
     assert "Hydra attendance registers: never uploaded" in essex.html
     (row,) = log_rows(email_common.STALE_DATA)
     assert (row.period, row.status) == ("2026-W18", "sent")
-    assert "Stale data but no force lead to remind: avon-and-somerset" in result.stdout
+    assert "Stale data but no force lead to remind (told to their ROCU and the admins instead): avon-and-somerset" \
+        in result.stdout
 
     again = run(runner, "send-reminders")
     assert again.exit_code == 0
@@ -405,6 +416,9 @@ def test_reminders_dry_run(smtp, scenario, leads, runner, may_first):
         ("personal_reminder", "2026-W18", "dev.sample@kent.invalid"),
         ("personal_reminder", "2026-W18", "fin.placeholder@kent.invalid"),
         ("stale_data", "2026-W18", "lead@essex.invalid"),
+        # The 40 forces with stale data and no lead account: to the admin, in one email (South East's ROCU has no
+        # account here).
+        ("stale_data_no_lead", "2026-W18", "admin.one@example.invalid"),
     ]
     assert smtp.received == [] and log_rows() == []
 
@@ -547,4 +561,4 @@ def test_a_force_with_no_roster_is_told_it_is_not_ranked(smtp, scenario, runner,
     assert message.subject == "Cleveland Police: OIC training compliance, May 2026 (not ranked)"
     assert "Cleveland Police is not ranked: it has not yet uploaded a roster" in message.text
     assert "No one on your force's roster is recorded as needing this training yet." in message.text
-    assert "   -  Cleveland Police" in message.text and "(your force)" in message.text
+    assert "  -  Cleveland Police: -  <- your force" in message.text

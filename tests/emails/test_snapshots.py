@@ -14,7 +14,7 @@ import pytest
 
 from lms.emails import common as email_common
 from lms.emails import delivery as emails
-from lms.emails import league, reminders
+from lms.emails import leads_pack, league, reminders
 from lms.extensions import db
 from lms.models import EmailLog, PublishedTable
 from lms.reports import figures
@@ -26,7 +26,8 @@ SNAPSHOTS = Path(__file__).parent
 def check(name: str, rendered: str) -> None:
     # Links to pages other parts of the service own are replaced, so moving those pages does not break this test.
     for endpoint, fallback, values, placeholder in (("imports.upload", "/", {}, "{upload_url}"),
-                                                    ("forces.forces_list", "/", {"missing": "1"}, "{forces_url}")):
+                                                    ("forces.forces_list", "/", {"missing": "1"}, "{forces_url}"),
+                                                    ("reports.people", "/", {"code": "kent"}, "{people_url}")):
         url = email_common.external_url(endpoint, fallback, **values)
         for before, after in (('"', '"'), (" ", "\n"), ("(", ")")):
             rendered = rendered.replace(f"{before}{url}{after}", f"{before}{placeholder}{after}")
@@ -95,3 +96,24 @@ def test_personal_reminder_email(app, fixed, create_user):
     email = plans["dev.sample@kent.invalid"].render()
     check("personal_reminder.txt", email.text)
     check("personal_reminder.html", email.html)
+
+
+def test_stale_data_email_for_forces_with_no_lead(app, fixed, create_user):
+    create_user("force_lead", email="lead@kent.invalid", force="kent")
+    create_user("regional", email="rocu@eastern.invalid", region="Eastern")
+    report = email_common.RunReport(dry_run=True)
+    plans = reminders.stale_data_plans(AS_OF, "2026-W18", report)
+    (plan,) = [p for p in plans if p.recipient == "rocu@eastern.invalid"]
+    email = plan.render()
+    check("stale_data_no_lead.txt", email.text)
+    check("stale_data_no_lead.html", email.html)
+
+
+def test_leads_pack_email(app, fixed):
+    from lms.accounts.service import create_user
+
+    lead = create_user("lead@kent.invalid", "force_lead", force_code="kent", name="Kim Madeuplead")
+    db.session.commit()
+    email = leads_pack.render_leads_pack(force("kent"), lead, figures.league_table(AS_OF), "2026-05")
+    check("leads_pack.txt", email.text)
+    check("leads_pack.html", email.html)

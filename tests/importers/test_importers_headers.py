@@ -12,8 +12,9 @@ from tests.importers.sheetmaker import TODAY, csv_bytes
 
 ALIASES = {
     "staff_number": ["Staff No", "Staff No.", "STAFF NUMBER", "Staff ID", "Employee number", "Payroll number",
-                     "Warrant number", "Personnel number", "ID number", "Collar number", "Force number",
-                     "Employee ID", "staff_number"],
+                     "Warrant number", "Personnel number", "ID number", "Force number",
+                     "Employee ID", "staff_number", "Personnel Id", "User ID Number"],
+    "collar_number": ["Collar number", "Collar No"],
     "email": ["Email", "Email address", "E-mail", "Work email", "e-mail address"],
     "forename": ["Forename", "First name", "Given name", "Forename(s)"],
     "surname": ["Surname", "Last name", "Family name"],
@@ -36,6 +37,11 @@ ALIASES = {
     "department": ["Department", "Unit", "Team", "BCU"],
     "exempt_until": ["Exempt until"],
     "exemption_reason": ["Exemption reason"],
+    "start_date": ["Start date", "Date joined"],
+    "leaving_date": ["Leaving date", "Termination date"],
+    "record_status": ["Record Status", "Employment status"],
+    "deleted": ["Deleted", "deleted"],
+    "known_as": ["Known as"],
 }
 
 
@@ -49,7 +55,7 @@ def test_every_field_has_aliases_tested():
     assert set(ALIASES) == set(FIELDS)
 
 
-@pytest.mark.parametrize("heading", ["Notes", "Staff", "Date joined", "Organisation: Sussex Police", ""])
+@pytest.mark.parametrize("heading", ["Notes", "Staff", "Date of birth", "Organisation: Sussex Police", ""])
 def test_not_an_alias(heading):
     assert field_of(heading) is None
 

@@ -68,7 +68,6 @@ ROW_ERRORS = [
     ("impossible session date", delegate("S9", when="30/02/2026"), "Session date", "30/02/2026 is not a date"),
     ("future session", delegate("S9", when="01/12/2026"), "Session date", "is in the future"),
     ("session before 2020", delegate("S9", when="12/03/2019"), "Session date", "is before 2020"),
-    ("unknown attendance", delegate("S9", attended="Maybe"), "Attended", "'Maybe' is not an attendance"),
     ("blank attendance", delegate("S9", attended=""), "Attended", "Attendance is blank"),
     ("unknown force", delegate("S9", force="Atlantis Police"), "Force", "is not one of the 43 police forces"),
 ]

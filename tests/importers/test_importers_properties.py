@@ -21,7 +21,7 @@ from tests.importers.sheetmaker import (
     xlsx_bytes,
 )
 
-NAMES = ["x.csv", "x.xlsx", "x.txt", "x", "x.CSV", "x.XLSX"]
+NAMES = ["x.csv", "x.xlsx", "x.txt", "x", "x.CSV", "x.XLSX", "x.ods", "x.xls"]
 FILE_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -43,6 +43,13 @@ def test_arbitrary_bytes_never_crash(kind, data, name):
 @given(st.sampled_from(KINDS), st.sampled_from(NAMES),
        st.binary(min_size=4, max_size=600).map(lambda b: b"PK\x03\x04" + b))
 def test_arbitrary_zip_looking_bytes_never_crash(kind, name, data):
+    outcome(kind, data, name)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(KINDS), st.sampled_from(NAMES),
+       st.binary(min_size=0, max_size=3000).map(lambda b: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b))
+def test_arbitrary_ole2_looking_bytes_never_crash(kind, name, data):
     outcome(kind, data, name)
 
 

@@ -49,9 +49,10 @@ def test_roster_then_records_give_the_figures_by_the_rules(app):
     s = go("hydra", hydra([(PEOPLE[2], D, "Yes"), (PEOPLE[1], D, "Did not attend")]))
     assert s["new_completions"] == 1
     f = kent()
-    assert f["elearning"] == {"relevant": 2, "complete": 1, "percent": 50.0}
-    assert f["hydra"] == {"relevant": 2, "complete": 1, "percent": 50.0}
-    assert f["overall"] == {"relevant": 3, "complete": 2, "percent": 66.7}
+    # (each package also carries overdue / not_yet_due: tests/compliance checks those)
+    assert f["elearning"].items() >= {"relevant": 2, "complete": 1, "percent": 50.0}.items()
+    assert f["hydra"].items() >= {"relevant": 2, "complete": 1, "percent": 50.0}.items()
+    assert f["overall"].items() >= {"relevant": 3, "complete": 2, "percent": 66.7}.items()
     assert f["modules"] == {"M1": 2, "M2": 2, "M3": 2, "M4": 1}
     # As of the day before the completions nothing counts.
     assert kent(D - timedelta(days=1))["overall"]["complete"] == 0
@@ -111,7 +112,7 @@ def test_leavers_never_count_and_keep_their_records(app):
     s = go("roster", roster(PEOPLE[1:]))
     assert s["leavers"] == 1
     f = kent()
-    assert f["elearning"] == {"relevant": 1, "complete": 0, "percent": 0.0}
+    assert f["elearning"].items() >= {"relevant": 1, "complete": 0, "percent": 0.0}.items()
     # A new person with the leaver's name does not inherit the leaver's record: the staff number is the leaver's.
     go("roster", roster(PEOPLE[1:] + [P("K050", "Ava", "Stone", "frontline")]))
     go("college-learn", learning(all_modules(PEOPLE[0], D)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import stat
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ from lms.accounts.auth import issue_token
 from lms.config import from_environment
 from lms.extensions import db
 from lms.imports.service import run_import
-from lms.models import ImportBatch, Person
+from lms.models import ImportBatch, Person, StoredUpload
 from tests.support.app import PASSWORD
 from tests.support.files import LEARN_HEADERS, ROSTER_HEADERS, P, all_modules, csv_bytes, learning, roster, xlsx_bytes
 
@@ -44,9 +43,14 @@ def batch_count() -> int:
     return db.session.scalar(select(func.count()).select_from(ImportBatch))
 
 
-def stored_files(app) -> list[Path]:
+def stored_files(app) -> list[str]:
+    """Every original kept: in the database, and any file in UPLOAD_DIR (originals are no longer written there)."""
     folder = Path(app.config["UPLOAD_DIR"])
-    return sorted(folder.iterdir()) if folder.exists() else []
+    on_disk = [p.name for p in folder.iterdir()] if folder.exists() else []
+    with app.app_context():
+        in_database = list(db.session.scalars(select(StoredUpload.name)))
+        db.session.remove()
+    return sorted(in_database + on_disk)
 
 
 # --- size limit ---------------------------------------------------------------------------------------------------
@@ -194,12 +198,12 @@ def test_originals_are_stored_privately_under_generated_names_and_never_served(s
     assert response.status_code == 302
     batch = db.session.scalar(select(ImportBatch).order_by(ImportBatch.id.desc()))
     assert re.fullmatch(r"[0-9a-f]{32}\.upload", batch.stored_name)
+    # In the database, so any instance can commit the preview and a backup holds it; nothing on the server's disk.
+    stored = db.session.get(StoredUpload, batch.stored_name)
+    assert stored.data == data and stored.size_bytes == len(data)
     folder = Path(app.config["UPLOAD_DIR"])
-    stored = folder / batch.stored_name
-    assert stored.read_bytes() == data
-    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert [p.name for p in stored_files(app)] == [batch.stored_name]  # the name typed made no file of its own
+    assert not folder.exists() or list(folder.iterdir()) == []
+    assert stored_files(app) == [batch.stored_name]  # the name typed made nothing of its own
     static = Path(app.static_folder).resolve()
     assert not folder.resolve().is_relative_to(static)
     for url in (f"/static/{batch.stored_name}", f"/assets/{batch.stored_name}", f"/uploads/{batch.stored_name}",

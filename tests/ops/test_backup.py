@@ -12,13 +12,13 @@ import stat
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, delete, func, select
 from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.cli import cli
 from lms.extensions import db
-from lms.models import AuditEvent, Base, LearningRecord, Person
+from lms.models import AuditEvent, Base, LearningRecord, Person, StoredUpload
 from lms.ops import backup as backup_service
 from tests.support.app import fresh_database_url
 from tests.support.files import P, all_modules, learning, roster
@@ -120,6 +120,37 @@ def test_backup_change_restore_gives_back_the_same_league_table(own_app, tmp_pat
     assert league(own_app) == changed
     # The service keeps working on the restored database: another import goes in.
     load(own_app, tmp_path, "college-learn", "third.xlsx", learning(all_modules(PEOPLE[35], D)))
+
+
+def test_a_restored_backup_holds_the_originals_so_a_waiting_preview_still_commits(own_app, tmp_path):
+    """Originals live in the database (not on one server's disk), so a backup holds them."""
+    from lms.imports.service import commit_preview, get_batch, run_import
+    from lms.imports.storage import stored_file
+
+    load(own_app, tmp_path, "roster", "roster.csv", roster(PEOPLE))
+    waiting = learning([e for p in PEOPLE[:5] for e in all_modules(p, D)])
+    with own_app.app_context():
+        batch_id = run_import("college-learn", waiting, "waiting.xlsx", "kent", None, mode="preview").batch.id
+        db.session.commit()
+        db.session.remove()
+    backup_file = tmp_path / "backups" / "with-originals.db"
+    assert lms(own_app, "backup", str(backup_file)).exit_code == 0
+    with own_app.app_context():  # every original lost since the backup
+        db.session.execute(delete(StoredUpload))
+        db.session.commit()
+        db.session.remove()
+
+    result = lms(own_app, "restore", str(backup_file), "--yes")
+
+    assert result.exit_code == 0, result.output
+    with own_app.app_context():
+        batch = get_batch(batch_id, None)
+        assert stored_file(batch) == waiting
+        assert commit_preview(batch, None).summary["status"] == "committed"
+        db.session.commit()
+        db.session.remove()
+    assert kent(league(own_app))["elearning"]["complete"] == 5
+    assert not (tmp_path / "instance" / "uploads").exists()  # nothing needed from the server's disk
 
 
 def test_backup_and_restore_are_audited(own_app, tmp_path):

@@ -88,9 +88,11 @@ def test_api_force_object_is_its_league_table_entry(signed_in, kent):  # noqa: F
     table = client.get("/api/v1/league-table").get_json()
     kent_entry = next(f for f in table["forces"] if f["code"] == "kent")
     assert client.get("/api/v1/forces/kent").get_json() == kent_entry
-    assert kent_entry["overall"] == {"relevant": 5, "complete": 2, "percent": 40.0}
+    # Today is after the deadline and everyone was on Kent's first roster: the three not complete are overdue.
+    assert kent_entry["overall"] == {"relevant": 5, "complete": 2, "percent": 40.0, "overdue": 3, "not_yet_due": 0}
     assert set(kent_entry) == {"code", "name", "region", "rank", "elearning", "hydra", "overall", "modules",
-                               "unmatched_records", "last_upload"}
+                               "unmatched_records", "last_upload", "status"}
+    assert kent_entry["status"].startswith("Far behind")  # 40% overall: the band's words, as the pages say them
 
 
 def test_text_format_lists_every_force(kent, app):  # noqa: F811

@@ -266,7 +266,8 @@ def test_ties_share_a_rank_and_the_next_rank_skips(db):
 
     assert order == [("essex", 1), ("kent", 2), ("surrey", 2), ("dorset", 4), ("avon-and-somerset", None)]
     gwent = next(f for f in table["forces"] if f["code"] == "gwent")
-    assert gwent["rank"] is None and gwent["overall"] == {"relevant": 0, "complete": 0, "percent": None}
+    assert gwent["rank"] is None and gwent["overall"] == {"relevant": 0, "complete": 0, "percent": None,
+                                                              "overdue": 0, "not_yet_due": 0}
 
 
 def test_hand_built_force_counts_each_rule(db):
@@ -285,9 +286,10 @@ def test_hand_built_force_counts_each_rule(db):
     fig = figures.compute_figures(day)
     kent = next(iter(fig.values()))
 
-    assert kent["elearning"] == {"relevant": 5, "complete": 3, "percent": 60.0}
-    assert kent["hydra"] == {"relevant": 3, "complete": 2, "percent": 66.7}
-    assert kent["overall"] == {"relevant": 6, "complete": 3, "percent": 50.0}
+    # Before the deadline, nobody is overdue: everyone not complete is not yet due.
+    assert kent["elearning"] == {"relevant": 5, "complete": 3, "percent": 60.0, "overdue": 0, "not_yet_due": 2}
+    assert kent["hydra"] == {"relevant": 3, "complete": 2, "percent": 66.7, "overdue": 0, "not_yet_due": 1}
+    assert kent["overall"] == {"relevant": 6, "complete": 3, "percent": 50.0, "overdue": 0, "not_yet_due": 3}
     assert kent["modules"] == {"M1": 4, "M2": 4, "M3": 4, "M4": 3}
     assert kent["exempt"] == 1
 
@@ -308,27 +310,31 @@ DEADLINE = date(2026, 4, 30)
 @pytest.mark.parametrize(("percent", "as_of", "colour", "text"), [
     (100.0, date(2026, 1, 1), "green", "Target met"),
     (100.0, date(2026, 6, 1), "green", "Target met"),
-    (95.0, DEADLINE, "green", "On track"),
-    (90.0, date(2026, 1, 1), "green", "On track"),
-    (89.9, date(2026, 1, 1), "yellow", "Behind"),
-    (50.0, date(2026, 1, 1), "yellow", "Behind"),
+    (95.0, DEADLINE, "yellow", "Nearly there"),
+    (90.0, date(2026, 1, 1), "yellow", "Nearly there"),
+    (89.9, date(2026, 1, 1), "orange", "Behind"),
+    (50.0, date(2026, 1, 1), "orange", "Behind"),
     (49.9, date(2026, 1, 1), "red", "Far behind"),
     (95.0, DEADLINE + timedelta(days=1), "yellow", "Nearly there"),
-    (89.9, DEADLINE + timedelta(days=1), "red", "Far behind"),
+    (80.4, DEADLINE + timedelta(days=214), "orange", "Behind"),
+    (0.0, DEADLINE + timedelta(days=214), "red", "Far behind"),
 ])
-def test_rag_against_the_target_of_100_percent_by_the_deadline(percent, as_of, colour, text):
-    assert pages.rag_status(entry(percent, complete=int(percent * 10), relevant=1000), as_of, DEADLINE) == {
-        "colour": colour, "text": text}
+def test_status_bands_keep_their_thresholds_after_the_deadline(percent, as_of, colour, text):
+    status = pages.rag_status(entry(percent, complete=int(percent * 10), relevant=1000), as_of, DEADLINE)
+    overdue = "overdue since 30 April 2026" if as_of > DEADLINE and text != "Target met" else None
+    assert status == {"colour": colour, "text": text, "overdue": overdue,
+                      "label": f"{text}, {overdue}" if overdue else text}
 
 
 def test_rag_99_95_percent_is_not_target_met():
     assert pages.rag_status(entry(100.0, complete=1999, relevant=2000), date(2026, 1, 1), DEADLINE)["text"] == \
-        "On track"
+        "Nearly there"
 
 
 def test_rag_of_unranked_force_is_grey():
     e = {**entry(None, complete=0, relevant=0, rank=None), "has_roster": False}
-    assert pages.rag_status(e, DEADLINE, DEADLINE) == {"colour": "grey", "text": "No roster"}
+    assert pages.rag_status(e, DEADLINE, DEADLINE) == {"colour": "grey", "text": "No roster", "overdue": None,
+                                                       "label": "No roster"}
 
 
 def test_data_quality_flags():

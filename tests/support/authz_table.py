@@ -73,6 +73,11 @@ TABLE: dict[tuple, Case] = {
     ("accounts.sign_in", "POST"):                       row(400,     OK,      OK,      OK,      OK,      OK,      OK),
     ("accounts.sign_out", "GET"):                       row(SIGN_IN, OK,      OK,      OK,      OK,      OK,      OK),
     ("accounts.sign_out", "POST"):                      row(SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN),
+    # --- single sign-on (issue 18): the two legs of the flow are public, as the sign-in form is; a signed-in user is
+    #     sent to the dashboard, anyone else gets 404 for a provider that is not configured (this app has none:
+    #     the flow itself is tested in tests/accounts/test_oidc.py against a real provider)
+    ("accounts.sso_start", "GET"):                      row(404,     OK,      OK,      OK,      OK,      OK,      OK),
+    ("accounts.sso_callback", "GET"):                   row(404,     OK,      OK,      OK,      OK,      OK,      OK),
     # --- aggregates: every signed-in role sees the national table; a force's or region's page only where the
     #     user sees that force
     ("reports.dashboard", "GET"):                     row(SIGN_IN, OK,      OK,      OK,      OK,      OK,      OK),
@@ -115,6 +120,8 @@ TABLE: dict[tuple, Case] = {
                                                         args=PREVIEW),
     ("imports.cancel", "POST"):                     row(SIGN_IN, OK,      404,     404,     404,     404,     OK,
                                                         args=PREVIEW),
+    # Try again: only a failed preview can be (the default batch is committed: refused with a message, still OK).
+    ("imports.retry", "POST"):                      row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
     ("imports.rollback_batch", "GET"):              row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
     ("imports.rollback_batch", "POST"):             row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
     ("imports.rollback_batch", "POST", "regional's own upload"):
@@ -123,7 +130,22 @@ TABLE: dict[tuple, Case] = {
     ("imports.rollback_batch", "POST", MOVED):
                                                     row(SIGN_IN, OK,      404,     404,     404,     404,     OK,
                                                         args=MOVED_BATCH),
+    # --- column and value mappings of a batch: as the batch (a committed batch's pages send its users back to it);
+    #     the remembered mappings of a force: as its uploads page (its own leads and admins)
+    ("imports.columns", "GET"):                     row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
+    ("imports.columns", "POST"):                    row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
+    ("imports.columns", "GET", "regional's own upload"):
+                                                    row(SIGN_IN, OK,      404,     OK,      404,     404,     OK,
+                                                        args=REGIONALS_BATCH),
+    ("imports.values", "POST"):                     row(SIGN_IN, OK,      404,     404,     404,     404,     OK,
+                                                        args=PREVIEW),
+    ("imports.delete_mapping", "GET"):              row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
+    ("imports.delete_mapping", "POST"):             row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
+    ("imports.delete_mapping", "GET", "all-forces files"):
+                                                    row(SIGN_IN, 403,     403,     403,     403,     403,     OK,
+                                                        args={"code": "all"}),
     # --- the API: 401 without credentials, else as the pages
+    ("api_docs.openapi_json", "GET"):                       row(OK,      OK,      OK,      OK,      OK,      OK,      OK),
     ("reports_api.league_table", "GET"):                    row(401,     OK,      OK,      OK,      OK,      OK,      OK),
     ("reports_api.force", "GET"):                           row(401,     OK,      404,     OK,      404,     OK,      OK),
     ("reports_api.force", "GET", "surrey"):                 row(401,     404,     OK,      404,     OK,      OK,      OK,
@@ -143,7 +165,16 @@ TABLE: dict[tuple, Case] = {
     # --- publishing the month's table: MSOICU and admins
     ("emails.publish", "GET"):                   row(SIGN_IN, 403,     403,     403,     403,     OK,      OK),
     ("emails.publish", "POST"):                  row(SIGN_IN, 403,     403,     403,     403,     OK,      OK),
+    # --- the national page (aggregates, every signed-in role) and a chief constable's link: public, guarded by its
+    #     signed token (a token the service did not sign is a 404 for everyone; tests/briefings has the valid ones)
+    ("briefings.national_page", "GET"):           row(SIGN_IN, OK,      OK,      OK,      OK,      OK,      OK),
+    ("briefings.chief_page", "GET"):              row(404,     404,     404,     404,     404,     404,     404,
+                                                        args={"token": "not-a-signed-token"}),
     # --- administration: admins only
+    ("briefings.chief_links", "GET"):             row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("briefings.revoke_link", "POST"):            row(SIGN_IN, 403,     403,     403,     403,     403,     404,
+                                                        args={"link_id": 999999}),
+    ("briefings.no_leads", "GET"):                row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
     ("accounts.admin_home", "GET"):                         row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
     ("accounts.users_list", "GET"):                    row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
     ("accounts.user_new", "GET"):                      row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
@@ -173,6 +204,12 @@ TABLE: dict[tuple, Case] = {
     ("forces.rule_delete", "POST"):                  row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
     ("forces.requirement_edit", "GET"):              row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
     ("forces.requirement_edit", "POST"):             row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    # due dates (issue 16): the grace period and validities, and the check-your-answers step that saves them
+    ("forces.due_dates_edit", "GET"):                row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
+    ("forces.due_dates_edit", "POST"):               row(SIGN_IN, 403,     403,     403,     403,     403,     OK,
+                                                         form={"grace_days": "60"}),
+    ("forces.due_dates_confirm", "POST"):            row(SIGN_IN, 403,     403,     403,     403,     403,     OK,
+                                                         form={"grace_days": "60"}),
     ("audit.audit_log", "GET"):                     row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
     ("scheduler.index", "GET"):                     row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
     ("scheduler.edit", "GET"):                      row(SIGN_IN, 403,     403,     403,     403,     403,     OK),
@@ -192,5 +229,5 @@ TABLE: dict[tuple, Case] = {
 AGGREGATES_ONLY = frozenset({
     "reports.dashboard", "reports.league_table", "reports.league_table_csv", "reports.league_table_xlsx",
     "reports.region_page", "reports_api.league_table", "reports_api.force", "emails.publish", "emails.preview",
-    "emails.preview_html", "emails.preview_attachment",
+    "emails.preview_html", "emails.preview_attachment", "briefings.national_page", "briefings.chief_page",
 })

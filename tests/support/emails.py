@@ -82,11 +82,13 @@ class CapturingHandler:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.refuse: set[str] = set()
+        # What the server says when it refuses; real servers (Postfix, Exchange) quote the address in it.
+        self.refusal = "550 5.1.1 Mailbox unavailable"
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
-            return "550 5.1.1 Mailbox unavailable"
+            return self.refusal.format(address=address)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

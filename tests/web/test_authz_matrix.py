@@ -200,6 +200,9 @@ SAMPLES = {
     "category": "frontline",
     "kind": "roster",
     "job_id": _first_job(),
+    "token": "not-a-signed-token",  # a chief constable's link (briefings.chief_page); valid ones: tests/briefings
+    "link_id": 999999,  # a chief link that does not exist
+    "name": "kent",  # a single sign-on provider (accounts.sso_start); this app configures none
 }
 ARGS = {"forces.requirement_edit": {"code": "M1"}}
 QUERY = {endpoint: {"force": "kent"} for endpoint in
@@ -351,7 +354,8 @@ def test_authorisation_matrix(world, endpoint, method, case, actor, via):
     refused = expected in (401, 403, 404) or (expected == 400 and endpoint != "accounts.sign_in") or (
         expected == SIGN_IN and actor == "anonymous")
     if refused:
-        audited = {"audit_event"} if endpoint == "accounts.sign_in" else set()  # a failed sign-in is audited, by design
+        # A failed sign-in and a refused chief constable's link are audited, by design.
+        audited = {"audit_event"} if endpoint in ("accounts.sign_in", "briefings.chief_page") else set()
         changes = sorted(name for name, rows in after.items() if rows != world.pristine[name] and name not in audited)
         assert not changes, f"{where}: was refused but changed {changes}"
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from lms import create_app
 from lms.extensions import db
@@ -86,7 +87,7 @@ def dummy_values(rule, ids: dict[str, int]) -> dict:
             values[name] = "M1"
         elif name == "job_id":
             values[name] = next(iter(JOBS))
-        elif type(converter).__name__ == "IntegerConverter":
+        elif isinstance(converter, IntegerConverter):
             values[name] = 1
         elif name == "code":
             values[name] = "kent"
