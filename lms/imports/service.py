@@ -19,7 +19,7 @@ from lms.audit import service as audit
 from lms.extensions import db
 from lms.forces.reference import role_rules
 from lms.imports import apply as import_apply
-from lms.imports import mappings, reading
+from lms.imports import error_report, mappings, reading
 from lms.imports import plan as import_plan
 from lms.imports.errors import ImportRefused
 from lms.imports.progress import TwoPhases
@@ -113,7 +113,8 @@ def _plan(kind: str, result, force: Force | None, batch_id: int | None, progress
     return import_plan.plan_hydra(result, force, batch_id, progress)
 
 
-def _fill(summary: dict, result, plan: import_plan.Plan) -> None:
+def _fill(summary: dict, result, plan: import_plan.Plan) -> list[RowError]:
+    """Put the plan's counts and the (first 1,000) errors in the summary; returns every error."""
     errors = sorted([*result.errors, *plan.errors], key=lambda e: (e.row, e.column or ""))
     error_rows = {e.row for e in errors}
     summary.update(plan.counts)
@@ -121,13 +122,13 @@ def _fill(summary: dict, result, plan: import_plan.Plan) -> None:
     summary["rows"] = result.data_rows
     summary["accepted"] = max(result.data_rows - len(error_rows), 0)
     summary["skipped_other_courses"] = result.skipped_other_courses
-    summary["errors"] = [e.as_dict() for e in errors]
     file_warnings = [w for w in summary["warnings"] if w.get("row") is None]
-    summary["warnings"] = file_warnings + [
+    error_report.bound(summary, [e.as_dict() for e in errors], file_warnings + [
         w.as_dict() for w in sorted([*result.warnings, *plan.warnings], key=lambda e: e.row)
-    ]
+    ])
     if plan.kind == "hydra":
         summary["sessions"] = plan.counts.get("sessions", 0)
+    return errors
 
 
 def _refuse_file(summary: dict, exc: FileRefused, column_map: Mapping[str, str] | None, force: Force | None) -> None:
@@ -189,7 +190,7 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
         db.session.add(target)
         db.session.flush()
     plan = _plan(kind, result, force, target.id if target else None, phases.match if progress else None)
-    _fill(summary, result, plan)
+    all_errors = _fill(summary, result, plan)
     _note_mapping(summary, read)
     summary["id"] = target.id if target else None
 
@@ -203,14 +204,22 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
         if batch is not None and batch.status == "preview":
             summary["id"] = batch.id
             return Outcome(batch, summary)  # a preview stays a preview: the lead can confirm or cancel
-        return _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch)
+        return _with_report(_finish_refused(summary, kind, force, filename, sha, data, user, mode, batch),
+                            all_errors)
     if too_many:
         summary["leavers_need_confirmation"] = True
 
     if mode == "dry_run":
         return Outcome(None, summary)
     _remember(target, read, force, user, again=mode == "commit" and batch is not None)
-    return _store_or_apply(target, plan, summary, data, user, mode)
+    return _with_report(_store_or_apply(target, plan, summary, data, user, mode), all_errors)
+
+
+def _with_report(outcome: Outcome, errors: list[RowError]) -> Outcome:
+    """Keep every error beside the batch, for the downloadable report."""
+    if outcome.batch is not None:
+        outcome.batch.error_report = error_report.pack(errors)
+    return outcome
 
 
 def _start_summary(kind: str, force: Force | None, filename: str, sha: str) -> dict:
@@ -237,7 +246,7 @@ def _check_refusals(summary: dict, *, strict: bool, too_many: tuple[int, int] | 
     """Refuse the whole file when --strict meets row errors, or when a roster would make over half the force
     leavers without confirmation."""
     if strict and summary["errors"]:
-        _refuse(summary, f"The file has {len(summary['errors'])} row errors and --strict was asked for: "
+        _refuse(summary, f"The file has {summary['error_count']:,} row errors and --strict was asked for: "
                          "nothing was imported. Fix the rows listed and upload it again.")
     elif too_many:
         n, before = too_many
@@ -265,7 +274,7 @@ def _store_or_apply(target: ImportBatch, plan: import_plan.Plan, summary: dict, 
     target.summary = summary
     refresh_snapshots(force_ids=sorted(plan.force_ids) or None)
     audit.record("import.committed", user, force_id=target.force_id, target=f"batch {target.id}", kind=target.kind,
-                 filename=target.filename, rows=summary["rows"], errors=len(summary["errors"]))
+                 filename=target.filename, rows=summary["rows"], errors=summary["error_count"])
     db.session.flush()
     return Outcome(target, summary)
 
@@ -344,12 +353,17 @@ def get_batch(batch_id: int, user: User | None) -> ImportBatch:
 
 def summary_of(batch: ImportBatch) -> dict:
     """The CONTRACT's import summary for a stored batch."""
-    summary = dict(batch.summary or {})
+    summary = error_report.bounded(dict(batch.summary or {}))
     summary.setdefault("id", batch.id)
     # CONTRACT.md's statuses: a file waiting for its columns to be mapped was refused as it stands.
     summary["status"] = {"processing": "preview", "mapping": "refused", "failed": "refused"}.get(batch.status,
                                                                                              batch.status)
     return summary
+
+
+def error_report_csv(batch: ImportBatch) -> bytes:
+    """Every row error of the batch as a CSV file (UTF-8 with BOM): only the headings when it had none."""
+    return error_report.unpack(batch.error_report)
 
 
 def errors_of(summary: dict) -> list[RowError]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from lms import policy
@@ -21,6 +21,7 @@ from lms.imports.service import (
     ImportRefused,
     cancel_preview,
     commit_preview,
+    error_report_csv,
     get_batch,
     rollback,
     summary_of,
@@ -117,9 +118,19 @@ def batch(batch_id: int):
                   for e in summary.get("errors", []) if e.get("row") is not None]
     file_errors = [{"text": e["message"], "href": url_for("help.index") + "#" + item.kind}
                    for e in summary.get("errors", []) if e.get("row") is None]
+    shown = row_errors[:MAX_ERRORS_SHOWN]
     return render_template("imports/batch.html", batch=item, summary=summary, form=ConfirmForm(),
-                           row_errors=row_errors[:MAX_ERRORS_SHOWN], file_errors=file_errors,
-                           more_errors=max(len(row_errors) - MAX_ERRORS_SHOWN, 0))
+                           row_errors=shown, file_errors=file_errors,
+                           more_errors=max(summary.get("error_count", len(row_errors)) - len(shown), 0))
+
+
+@bp.route("/imports/<int:batch_id>/errors.csv")
+@policy.signed_in
+def error_report(batch_id: int):
+    """Every row error of a batch as a CSV file: the page and the API list only the first ones."""
+    item = _settled_batch(batch_id)
+    return Response(error_report_csv(item), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="batch-{item.id}-errors.csv"'})
 
 
 @bp.route("/imports/<int:batch_id>/progress")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, utcnow
@@ -33,6 +33,9 @@ class ImportBatch(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     options: Mapped[dict] = mapped_column(JSON, default=dict)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Every row error, gzipped CSV (lms.imports.error_report); the summary lists only the first 1,000. Deferred:
+    # loaded only when the report is downloaded.
+    error_report: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     progress_rows: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     # A "processing" batch waits for a worker (lms.imports.worker): the one that claims it sets claimed_at (one

@@ -1,5 +1,5 @@
-"""email_log.claimed_at (a row a killed run left `pending` is sent again) and job_run (a run that was due and did
-not happen is noticed)
+"""email_log.claimed_at (a row a killed run left `pending` is sent again), job_run (a run that was due and did not
+happen is noticed) and import_batch.error_report (every row error, while the summary lists the first 1,000)
 
 Revision ID: 0008
 Revises: 0007
@@ -19,6 +19,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('email_log', schema=None) as batch_op:
         batch_op.add_column(sa.Column('claimed_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('error_report', sa.LargeBinary(), nullable=True))
     op.create_table(
         'job_run',
         sa.Column('job_id', sa.String(length=60), nullable=False),
@@ -29,5 +31,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('job_run')
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.drop_column('error_report')
     with op.batch_alter_table('email_log', schema=None) as batch_op:
         batch_op.drop_column('claimed_at')

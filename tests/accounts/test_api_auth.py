@@ -12,8 +12,9 @@ from lms.models import ApiToken
 from tests.support.app import sign_in
 
 MODULE_CODES = {"M1", "M2", "M3", "M4"}
+# "status": the band's words as the pages show them (lms.reports.status), e.g. "Behind, overdue since 30 April 2026".
 FORCE_KEYS = {"code", "name", "region", "rank", "elearning", "hydra", "overall", "modules", "unmatched_records",
-              "last_upload"}
+              "last_upload", "status"}
 
 
 def new_token(runner, email: str) -> str:

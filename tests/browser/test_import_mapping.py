@@ -27,7 +27,8 @@ def too_wide_at_320(page) -> list[str]:
     page.set_viewport_size({"width": 320, "height": 640})
     wide = page.evaluate("""() => document.documentElement.scrollWidth <= window.innerWidth ? [] :
         [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
-            && !e.closest('.lms-table-wrap')).map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))""")
+            && !e.closest('.lms-table-wrap'))
+        .map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))""")
     page.set_viewport_size({"width": 1280, "height": 900})
     return wide
 

@@ -394,3 +394,28 @@ def test_any_map_option_is_either_parsed_or_refused(items):
         assert exc.message
         return
     assert set(fields) <= set(mappings.field_names("college-learn"))
+
+
+def test_a_large_file_read_in_the_background_also_waits_for_its_mapping(app, signed_in):
+    import threading
+    import time
+
+    seed_roster()
+    app.config["BACKGROUND_IMPORT_BYTES"] = 1
+    client, _ = signed_in("force_lead", force="kent")
+    response = upload(client, platform_export(ava_done()))
+    batch_id = _id(response)
+    for _ in range(200):
+        db.session.rollback()  # the test shares one session across requests: end its snapshot each poll
+        if client.get(f"/imports/{batch_id}/progress").get_json()["ready"]:
+            break
+        time.sleep(0.05)
+    for thread in threading.enumerate():
+        if thread.name.startswith("import-"):
+            thread.join(10)
+    db.session.expire_all()
+    assert db.session.get(ImportBatch, batch_id).status == "mapping"
+    page = client.get(f"/imports/{batch_id}", follow_redirects=True).get_data(as_text=True)
+    ids = field_ids(page)
+    response = client.post(f"/imports/{batch_id}/columns", data={ids[n]: h for n, h in MAPPING.items()})
+    assert "Check what this file will change" in client.get(response.location).get_data(as_text=True)

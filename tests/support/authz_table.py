@@ -110,6 +110,7 @@ TABLE: dict[tuple, Case] = {
                                                         form={"kind": "roster"}),
     # --- a batch: its uploader, its force's leads and admins; nobody else learns it exists
     ("imports.batch", "GET"):                       row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
+    ("imports.error_report", "GET"):                row(SIGN_IN, OK,      404,     404,     404,     404,     OK),
     ("imports.batch", "GET", "regional's own upload"):
                                                     row(SIGN_IN, OK,      404,     OK,      404,     404,     OK,
                                                         args=REGIONALS_BATCH),
