@@ -110,6 +110,8 @@ def from_environment(instance_path: str | Path | None = None, *, secret_key: str
         "TIMEZONE": os.environ.get("LMS_TIMEZONE", "Europe/London"),
         # Below gunicorn's 30-second worker timeout, so a request stuck behind a lock is answered, not killed.
         "DB_LOCK_TIMEOUT_SECONDS": float(os.environ.get("LMS_DB_LOCK_TIMEOUT", "10")),
+        # How long a chief constable's read-only link works (lms.briefings.links).
+        "CHIEF_LINK_DAYS": int(os.environ.get("LMS_CHIEF_LINK_DAYS", "45")),
         # Single sign-on (lms.accounts.oidc): none by default, and then the sign-in page has the password form only.
         "OIDC_PROVIDERS": oidc_providers(),
         "UPLOAD_DIR": str(instance / "uploads"),

@@ -55,6 +55,8 @@ FORCE = {
         "modules": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
         "unmatched_records": {"type": "integer", "minimum": 0},
         "last_upload": {"type": "object", "additionalProperties": {"type": ["string", "null"], "format": "date"}},
+        "status": {"type": "string", "description": "the status band as pages and emails say it, e.g. "
+                                                     "\"Behind, overdue since 30 April 2026\""},
     },
 }
 

@@ -141,7 +141,7 @@ def test_league_table_shape_before_any_import(client, runner, national, app, tod
         assert set(force) == FORCE_KEYS
         assert force["rank"] is None
         for package in ("elearning", "hydra", "overall"):
-            assert force[package] == {"relevant": 0, "complete": 0, "percent": None}
+            assert force[package] == {"relevant": 0, "complete": 0, "percent": None, "overdue": 0, "not_yet_due": 0}
         assert force["modules"] == dict.fromkeys(MODULE_CODES, 0)
         assert force["unmatched_records"] == 0
         assert force["last_upload"] == {"roster": None, "college-learn": None, "hydra": None}
