@@ -7,6 +7,7 @@ address the service stores now passes email-validator's syntax rules (no DNS loo
 
 from __future__ import annotations
 
+import functools
 import re
 
 import email_validator
@@ -44,6 +45,7 @@ def email_address(text: str) -> str:
     return result.normalized
 
 
+@functools.lru_cache(maxsize=65_536)  # a College Learn export repeats each learner's address once per module
 def is_email_address(text: str) -> bool:
     """Whether text is exactly one valid email address."""
     try:

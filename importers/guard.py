@@ -18,6 +18,7 @@ from pathlib import PurePath
 
 from .base import FileRefused
 from .biff import BadCompoundFile, inspect_xls
+from .limits import check_csv_text, workbook_budget
 from .odf import SPREADSHEET, odf_encrypted, odf_macros, odf_mimetype, ods_extents
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -90,6 +91,7 @@ def sniff(data: bytes, filename: str) -> Sniffed:
             f"{name} looks like a web page or XML, not a spreadsheet (some systems export these with an Excel "
             f"name): {SAVE_AS}"
         )
+    check_csv_text(text, name)
     return Sniffed("csv", text=text, renamed=ext in (".xlsx", ".xltx"))
 
 
@@ -193,10 +195,11 @@ def check_workbook_zip(data: bytes, name: str) -> str:
             raise FileRefused(f"{name} is a Word document, not a spreadsheet: {SAVE_AS}")
         raise FileRefused(f"{name} is a zip file, not an Excel workbook: upload the .xlsx or .csv file itself")
     try:
+        budget = workbook_budget(archive, infos, name)
         for info in infos:
             with archive.open(info) as member:
                 if info.filename.lower().startswith("xl/worksheets/"):
-                    _check_extents([_sheet_extent(member)], name)
+                    _check_extents([_sheet_extent(budget.watch(member, info.file_size))], name)
                 else:
                     while member.read(1 << 20):
                         pass
@@ -234,7 +237,8 @@ def _check_ods(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], names: se
 
 
 # Cell references with two or three column letters (AA and beyond); single letters need no check.
-_WIDE_CELL = re.compile(rb'r="([A-Z]{2,3})[0-9]')  # no word boundary: it would defeat the fast literal scan
+# Any case (calamine reads xfd1 as XFD1); no word boundary: it would defeat the fast literal scan.
+_WIDE_CELL = re.compile(rb'r="([A-Za-z]{2,3})[0-9]')
 _ROW_NUMBER = re.compile(rb'row\b[^>]*?\br="([0-9]+)"')
 
 
@@ -248,7 +252,7 @@ def _sheet_extent(member) -> tuple[int, int]:
     while chunk := member.read(1 << 20):
         buf = tail + chunk
         for letters in set(_WIDE_CELL.findall(buf)):
-            max_col = max(max_col, _column_number(letters))
+            max_col = max(max_col, _column_number(letters.upper()))
         pos = len(buf)
         while (pos := buf.rfind(b"row", 0, pos)) >= 0:
             if m := _ROW_NUMBER.match(buf, pos):

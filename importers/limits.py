@@ -27,6 +27,7 @@ MAX_CSV_LINE = 1_000_000  # characters on one line of a CSV file
 MAX_CSV_COLUMNS = 16_384  # Excel's own widest sheet (column XFD)
 
 CHUNK = 1 << 20
+MAX_WORKBOOK_XML = 4 << 20  # xl/workbook.xml lists the sheets: a few KB in any real workbook
 _TAIL = 512
 
 _STRING_END = re.compile(rb"</(?:\w+:)?si>")
@@ -44,6 +45,20 @@ def check_sheet_count(count: int, name: str) -> None:
     """Refuse a workbook with more than MAX_SHEETS sheets."""
     if count > MAX_SHEETS:
         raise _refuse_size(name, f"{count:,} sheets: at most {MAX_SHEETS} are accepted")
+
+
+def workbook_budget(archive, infos, name: str) -> WorkbookBudget:
+    """The budget for an .xlsx: its sheets counted (from xl/workbook.xml) and its shared strings sized, before any
+    worksheet is read."""
+    members = {info.filename.lower(): info for info in infos}
+    if "xl/workbook.xml" in members:
+        with archive.open(members["xl/workbook.xml"]) as workbook:
+            check_sheet_count(len(re.findall(rb"<(?:\w+:)?sheet\s", workbook.read(MAX_WORKBOOK_XML))), name)
+    sizes: list[int] = []
+    if "xl/sharedstrings.xml" in members:
+        with archive.open(members["xl/sharedstrings.xml"]) as strings:
+            sizes = shared_string_sizes(strings, name)
+    return WorkbookBudget(name, sizes)
 
 
 def shared_string_sizes(stream, name: str) -> list[int]:

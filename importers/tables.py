@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from .base import FileRefused
+from .limits import check_sheet_count
 
 Grid = list[list]
 
@@ -50,6 +51,7 @@ def xlsx_grids(data: bytes, name: str, fmt: str = "xlsx") -> Iterator[tuple[str,
         if _fatal(exc):
             raise
         raise _damaged(name, fmt) from exc
+    check_sheet_count(len(metadata), name)
     worksheets = [i for i, m in enumerate(metadata) if m.typ == SheetTypeEnum.WorkSheet]
     order = [i for i in worksheets if metadata[i].visible == SheetVisibleEnum.Visible]
     order += [i for i in worksheets if i not in order]

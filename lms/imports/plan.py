@@ -6,6 +6,7 @@ category, a row for another force), and the rows to write. `import_apply` writes
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,13 +46,20 @@ def _too_long(model, values: dict, columns: dict[str, str], row: int) -> RowErro
     SQLite would store it anyway; PostgreSQL refuses the whole transaction (StringDataRightTruncation). Cutting it
     short could make a staff number or email match someone else, so the row is skipped and the user told.
     """
-    for name, label in columns.items():
+    for name, limit in column_limits(model, tuple(columns)):
         value = values.get(name)
-        limit = getattr(model.__table__.c[name].type, "length", None)
-        if isinstance(value, str) and limit and len(value) > limit:
+        if isinstance(value, str) and len(value) > limit:
+            label = columns[name]
             return RowError(row, label, f"{label} is {len(value):,} characters long, more than the {limit} that can "
                                         "be stored: shorten it, or check the columns have not slipped")
     return None
+
+
+@functools.cache
+def column_limits(model, names: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """(column, length) for each of `names` that has a length: looked up once, not for every row of every file."""
+    return tuple((name, length) for name in names
+                 if (length := getattr(model.__table__.c[name].type, "length", None)))
 
 
 Progress = Callable[[int, int], None]
