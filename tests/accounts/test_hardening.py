@@ -176,3 +176,31 @@ def test_the_admin_form_refuses_two_addresses_in_one(signed_in, db):
 
     assert response.status_code == 400
     assert "Enter an email address in the correct format" in response.get_data(as_text=True)
+
+
+@contextmanager
+def token_rows_locked(database_url):
+    """Another writer holding what a token's last_used_at update needs (SQLite's write lock; PostgreSQL's
+    EXCLUSIVE lock on api_token, which lets reads through and stops updates)."""
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    conn = engine.connect()
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if engine.dialect.name == "sqlite" else "BEGIN")
+    if engine.dialect.name != "sqlite":
+        conn.execute(text("LOCK TABLE api_token IN EXCLUSIVE MODE"))
+    yield
+    conn.exec_driver_sql("ROLLBACK")
+    conn.close()
+    engine.dispose()
+
+
+def test_an_api_read_does_not_wait_for_a_writer_to_note_the_token_use(impatient_app, create_user, runner,
+                                                                       database_url, db):
+    user = create_user("national", email="reader.busy@example.invalid")
+    token = new_token(runner, user.email)
+
+    with token_rows_locked(database_url):
+        response = impatient_app.test_client().get("/api/v1/league-table",
+                                                   headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 200  # answered, not "busy": the use is noted by a later request
+    assert last_used(db, token[:10]) is None
