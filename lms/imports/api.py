@@ -20,8 +20,8 @@ def _flag(name: str) -> bool:
 
 @bp.post("/imports")
 def create_import():
-    """Run an import (multipart: kind, force, file, optional dry_run=true, strict=true, confirm_leavers=true, and
-    map: a JSON object of canonical column name -> the file's heading)."""
+    """Run an import (multipart: kind, force, file, optional dry_run=true, strict=true, confirm_leavers=true,
+    confirm_force=true, and map: a JSON object of canonical column name -> the file's heading)."""
     upload = request.files.get("file")
     missing = [name for name in ("kind", "force") if not request.form.get(name)]
     if upload is None or not upload.filename:
@@ -36,6 +36,7 @@ def create_import():
             outcome = imports.run_import(request.form["kind"], upload.read(), upload.filename, request.form["force"],
                                          current_user._get_current_object(), mode="dry_run" if dry_run else "commit",
                                          strict=_flag("strict"), confirm_leavers=_flag("confirm_leavers"),
+                                         confirm_force=_flag("confirm_force"),
                                          column_map=column_map)
     except ImportRefused as exc:
         return error(exc.message, exc.status)

@@ -48,13 +48,16 @@ def _print_summary(summary: dict, as_json: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would change; commit nothing.")
 @click.option("--strict", is_flag=True, help="Commit nothing if any row has an error (exit 1).")
 @click.option("--confirm-leavers", is_flag=True, help="Allow a roster that makes over half the force leavers.")
+@click.option("--confirm-force", is_flag=True,
+              help="Allow a file that looks like another force's (few of its staff numbers known to the force, or a "
+                   "force column naming another force for most rows).")
 @click.option("--map", "map_items", multiple=True, metavar='"FIELD=HEADING"',
               help='The file\'s heading for a field, by its canonical name: --map "Staff number=User ID Number" '
                    "(repeatable; remembered for the force and these headings).")
 @click.option("--json", "as_json", is_flag=True, help="Print the import summary as JSON (also when refused).")
 @click.option("--as", "as_email", help="Import as this user (their permissions apply).")
 def import_file(kind: str, file: Path, force_code: str, dry_run: bool, strict: bool, confirm_leavers: bool,
-                map_items: tuple[str, ...], as_json: bool, as_email: str | None) -> None:
+                confirm_force: bool, map_items: tuple[str, ...], as_json: bool, as_email: str | None) -> None:
     """Import a roster, College Learn export or Hydra register; commits valid rows and lists skipped ones.
 
     A file whose headings the service cannot place is refused with the fields to map; say which heading is which
@@ -75,7 +78,8 @@ def import_file(kind: str, file: Path, force_code: str, dry_run: bool, strict: b
         with committing():
             outcome = run_import(kind, file.read_bytes(), file.name, force_code, user,
                                  mode="dry_run" if dry_run else "commit", strict=strict,
-                                 confirm_leavers=confirm_leavers, progress=_progress_bar(as_json),
+                                 confirm_leavers=confirm_leavers, confirm_force=confirm_force,
+                                 progress=_progress_bar(as_json),
                                  column_map=column_map)
     except ImportRefused as exc:
         if as_json:

@@ -7,7 +7,7 @@ category, a row for another force), and the rows to write. `import_apply` writes
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +19,7 @@ from importers.identity import email_key, name_key, staff_key
 from lms.compliance.rules import UnknownRoleCategory, resolve_requirements
 from lms.core.clock import today
 from lms.extensions import db
+from lms.imports import wrong_file
 from lms.imports.matching import ForceIndex, identity_key
 from lms.models import Force, HydraAttendance, HydraSession, LearningRecord, Person
 
@@ -89,6 +90,8 @@ class Plan:
     updates: list[tuple[Person, dict]] = field(default_factory=list)
     leavers: list[Person] = field(default_factory=list)
     active_before: dict[int, int] = field(default_factory=dict)  # force id -> active people before
+    # Why the file looks like another force's (lms.imports.wrong_file); committing it then needs confirmation.
+    wrong_file: str | None = None
     # records
     records: list[dict] = field(default_factory=list)
     sessions: dict[tuple, list[dict]] = field(default_factory=dict)
@@ -104,6 +107,13 @@ class ForceRouter:
         self.batch_force = batch_force
         self.kind = kind
         self.by_code = {f.code: f for f in db.session.scalars(select(Force))}
+        self.named: Counter[str] = Counter()  # force code -> rows naming it, in a one-force batch
+
+    def foreign_warning(self, column: str) -> str | None:
+        """Most rows name another force than the batch's (Hydra registers excepted: regional sessions)."""
+        if self.batch_force is None or self.kind == "hydra":
+            return None
+        return wrong_file.foreign_rows(self.batch_force, self.named, self.by_code, column)
 
     def route(self, row_code: str | None, row: int, column: str, plan: Plan) -> Force | None:
         if self.batch_force is None:
@@ -112,6 +122,8 @@ class ForceRouter:
                                                          "because this file is uploaded for all forces"))
                 return None
             return self.by_code[row_code]
+        if row_code:
+            self.named[row_code] += 1
         if row_code and row_code != self.batch_force.code:
             if self.kind == "hydra":
                 return self.by_code[row_code]  # regional sessions: delegates credited to their own force
@@ -190,6 +202,11 @@ def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, 
     plan.leavers.extend(_leavers(plan.force_ids, people_by_force, seen, protected_staff, protected_email))
     plan.counts.update(people_added=len(plan.creates), people_updated=len(plan.updates), leavers=len(plan.leavers),
                        leavers_marked=sum(1 for p in plan.leavers if p.staff_key in gone))
+    if batch_force is not None:
+        known = len(seen[batch_force.id])
+        plan.wrong_file = wrong_file.unknown_roster(batch_force, known, known + len(plan.creates),
+                                                    plan.active_before.get(batch_force.id, 0))
+        plan.wrong_file = plan.wrong_file or router.foreign_warning("Force")
     return plan
 
 
@@ -298,6 +315,7 @@ def _matched_rows(plan: Plan, result, batch_force: Force | None, force_column: s
             matched += 1
         yield r, force, identity, person_id, method
     plan.counts.update(matched=matched, unmatched=unmatched)
+    plan.wrong_file = router.foreign_warning(force_column)
 
 
 def _record_base(batch_id, force: Force, person_id, method, r, identity: str) -> dict:

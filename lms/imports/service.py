@@ -155,7 +155,7 @@ def _refuse(summary: dict, message: str, details: list[str] | None = None) -> No
 
 
 def run_import(kind: str, data: bytes, filename: str, force_code: str, user: User | None, *,
-               mode: str = "commit", strict: bool = False, confirm_leavers: bool = False,
+               mode: str = "commit", strict: bool = False, confirm_leavers: bool = False, confirm_force: bool = False,
                progress: Callable[[int, int], None] | None = None, batch: ImportBatch | None = None,
                column_map: Mapping[str, str] | None = None) -> Outcome:
     """Run one upload. mode: "commit" (apply now), "preview" (store the batch to commit later), "dry_run" (store
@@ -195,7 +195,8 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
     summary["id"] = target.id if target else None
 
     too_many = import_plan.leaver_share_too_high(plan) if kind == "roster" else None
-    _check_refusals(summary, strict=strict, too_many=too_many if mode == "commit" and not confirm_leavers else None)
+    _check_refusals(summary, strict=strict, too_many=too_many if mode == "commit" and not confirm_leavers else None,
+                    wrong_file=plan.wrong_file if mode == "commit" and not confirm_force else None)
     if summary["status"] == "refused":
         if mode == "dry_run":
             return Outcome(None, summary)
@@ -208,6 +209,10 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
                             all_errors)
     if too_many:
         summary["leavers_need_confirmation"] = True
+    if plan.wrong_file:
+        summary["force_needs_confirmation"] = True
+        summary["wrong_file"] = plan.wrong_file
+        summary["warnings"].insert(0, {"row": None, "column": None, "message": plan.wrong_file})
 
     if mode == "dry_run":
         return Outcome(None, summary)
@@ -242,12 +247,16 @@ def _remember(target: ImportBatch, read: reading.Read, force: Force | None, user
     target.options = {**(target.options or {}), "column_map": read.column_map}
 
 
-def _check_refusals(summary: dict, *, strict: bool, too_many: tuple[int, int] | None) -> None:
-    """Refuse the whole file when --strict meets row errors, or when a roster would make over half the force
-    leavers without confirmation."""
+def _check_refusals(summary: dict, *, strict: bool, too_many: tuple[int, int] | None,
+                    wrong_file: str | None = None) -> None:
+    """Refuse the whole file when --strict meets row errors, or, without confirmation, when it looks like another
+    force's file or a roster would make over half the force leavers."""
     if strict and summary["errors"]:
         _refuse(summary, f"The file has {summary['error_count']:,} row errors and --strict was asked for: "
                          "nothing was imported. Fix the rows listed and upload it again.")
+    elif wrong_file:
+        _refuse(summary, f"{wrong_file} To go ahead, confirm it is the right file (--confirm-force, "
+                         "confirm_force=true, or tick the confirmation on the preview page).")
     elif too_many:
         n, before = too_many
         _refuse(summary, f"This roster would make {n} of {before} active people leavers (more than half). "
@@ -302,13 +311,15 @@ def _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch
     return Outcome(target, summary)
 
 
-def commit_preview(batch: ImportBatch, user: User | None, *, confirm_leavers: bool = False) -> Outcome:
+def commit_preview(batch: ImportBatch, user: User | None, *, confirm_leavers: bool = False,
+                   confirm_force: bool = False) -> Outcome:
     """Commit a previewed batch: the stored file is read and planned again against today's data, then applied."""
     if batch.status != "preview":
         raise ImportRefused(f"Batch {batch.id} is {batch.status.replace('_', ' ')}, not waiting to be committed", 409)
     force_code = batch.force.code if batch.force else "all"
     return run_import(batch.kind, stored_file(batch), batch.filename, force_code, user, mode="commit",
-                      strict=bool(batch.options.get("strict")), confirm_leavers=confirm_leavers, batch=batch,
+                      strict=bool(batch.options.get("strict")), confirm_leavers=confirm_leavers,
+                      confirm_force=confirm_force, batch=batch,
                       column_map=batch.options.get("column_map"))
 
 

@@ -155,7 +155,8 @@ def commit(batch_id: int):
     item = _confirmed_batch(batch_id)
     try:
         with committing():
-            outcome = commit_preview(item, _user(), confirm_leavers=request.form.get("confirm_leavers") == "yes")
+            outcome = commit_preview(item, _user(), confirm_leavers=request.form.get("confirm_leavers") == "yes",
+                                     confirm_force=request.form.get("confirm_force") == "yes")
     except ImportRefused as exc:
         flash(exc.message, "error")
         return redirect(url_for("imports.batch", batch_id=batch_id))
