@@ -200,14 +200,20 @@ def plan_roster(result, batch_force: Force | None, rules: dict[str, tuple[bool, 
         if changed:
             plan.updates.append((person, changed))
     plan.leavers.extend(_leavers(plan.force_ids, people_by_force, seen, protected_staff, protected_email))
+    _finish_roster(plan, router, seen, gone)
+    return plan
+
+
+def _finish_roster(plan: Plan, router: ForceRouter, seen: dict[int, set[int]], gone: set[str]) -> None:
+    """The roster's counts, and whether it looks like another force's (few of its people known to the force)."""
     plan.counts.update(people_added=len(plan.creates), people_updated=len(plan.updates), leavers=len(plan.leavers),
                        leavers_marked=sum(1 for p in plan.leavers if p.staff_key in gone))
-    if batch_force is not None:
-        known = len(seen[batch_force.id])
-        plan.wrong_file = wrong_file.unknown_roster(batch_force, known, known + len(plan.creates),
-                                                    plan.active_before.get(batch_force.id, 0))
+    force = router.batch_force
+    if force is not None:
+        known = len(seen[force.id])
+        plan.wrong_file = wrong_file.unknown_roster(force, known, known + len(plan.creates),
+                                                    plan.active_before.get(force.id, 0))
         plan.wrong_file = plan.wrong_file or router.foreign_warning("Force")
-    return plan
 
 
 def _people_by_staff_key(force_id: int, plan: Plan) -> dict[str, Person]:

@@ -207,13 +207,7 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
             return Outcome(batch, summary)  # a preview stays a preview: the lead can confirm or cancel
         return _with_report(_finish_refused(summary, kind, force, filename, sha, data, user, mode, batch),
                             all_errors)
-    if too_many:
-        summary["leavers_need_confirmation"] = True
-    if plan.wrong_file:
-        summary["force_needs_confirmation"] = True
-        summary["wrong_file"] = plan.wrong_file
-        summary["warnings"].insert(0, {"row": None, "column": None, "message": plan.wrong_file})
-
+    _note_confirmations(summary, too_many, plan.wrong_file)
     if mode == "dry_run":
         return Outcome(None, summary)
     _remember(target, read, force, user, again=mode == "commit" and batch is not None)
@@ -225,6 +219,16 @@ def _with_report(outcome: Outcome, errors: list[RowError]) -> Outcome:
     if outcome.batch is not None:
         outcome.batch.error_report = error_report.pack(errors)
     return outcome
+
+
+def _note_confirmations(summary: dict, too_many: tuple[int, int] | None, wrong_file: str | None) -> None:
+    """What the preview must have confirmed before its commit: mass leavers, a file that looks like another force's."""
+    if too_many:
+        summary["leavers_need_confirmation"] = True
+    if wrong_file:
+        summary["force_needs_confirmation"] = True
+        summary["wrong_file"] = wrong_file
+        summary["warnings"].insert(0, {"row": None, "column": None, "message": wrong_file})
 
 
 def _start_summary(kind: str, force: Force | None, filename: str, sha: str) -> dict:
