@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
+from lms.web.inputs import CONTROL_IN_TEXT
+
 bp = Blueprint("api_docs", __name__, url_prefix="/api/v1")
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -100,8 +102,8 @@ AS_OF = {"name": "as_of", "in": "query", "required": False, "description": "YYYY
          "schema": {"type": "string", "format": "date"}}
 BATCH_ID = {"name": "batch_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
-# Text without the control characters every request is refused for (lms.web.inputs).
-PLAIN_TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+# Text without the control characters every request is refused for: lms.web.inputs's own class, negated.
+PLAIN_TEXT = f"^[^{CONTROL_IN_TEXT.pattern[1:-1]}]*$"
 
 IMPORT_FORM = {
     "type": "object",

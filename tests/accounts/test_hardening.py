@@ -117,15 +117,14 @@ def impatient_app(app, database_url):
 
 
 @contextmanager
-def held_write_lock(database_url):
-    """Another connection holding the lock an import needs, as a long import does."""
+def held_lock(database_url, table: str = "import_batch", mode: str = "ACCESS EXCLUSIVE"):
+    """Another connection holding a lock, as a long import does: SQLite's write lock, or a PostgreSQL table lock
+    (EXCLUSIVE lets reads through and stops writes)."""
     engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
     conn = engine.connect()
-    if engine.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
-        conn.execute(text("LOCK TABLE import_batch IN ACCESS EXCLUSIVE MODE"))
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if engine.dialect.name == "sqlite" else "BEGIN")
+    if engine.dialect.name != "sqlite":
+        conn.execute(text(f"LOCK TABLE {table} IN {mode} MODE"))
     yield
     conn.exec_driver_sql("ROLLBACK")
     conn.close()
@@ -138,7 +137,7 @@ def test_a_request_stuck_behind_a_lock_gets_a_503_in_json_under_the_api(impatien
     token = new_token(runner, user.email)
     upload = roster([P("1001", "Ada", "Example")])
 
-    with held_write_lock(database_url):
+    with held_lock(database_url):
         response = impatient_app.test_client().post(
             "/api/v1/imports", headers={"Authorization": f"Bearer {token}"},
             data={"kind": "roster", "force": "kent", "file": (io.BytesIO(upload), "roster.csv")})
@@ -178,27 +177,12 @@ def test_the_admin_form_refuses_two_addresses_in_one(signed_in, db):
     assert "Enter an email address in the correct format" in response.get_data(as_text=True)
 
 
-@contextmanager
-def token_rows_locked(database_url):
-    """Another writer holding what a token's last_used_at update needs (SQLite's write lock; PostgreSQL's
-    EXCLUSIVE lock on api_token, which lets reads through and stops updates)."""
-    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    conn = engine.connect()
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if engine.dialect.name == "sqlite" else "BEGIN")
-    if engine.dialect.name != "sqlite":
-        conn.execute(text("LOCK TABLE api_token IN EXCLUSIVE MODE"))
-    yield
-    conn.exec_driver_sql("ROLLBACK")
-    conn.close()
-    engine.dispose()
-
-
 def test_an_api_read_does_not_wait_for_a_writer_to_note_the_token_use(impatient_app, create_user, runner,
                                                                        database_url, db):
     user = create_user("national", email="reader.busy@example.invalid")
     token = new_token(runner, user.email)
 
-    with token_rows_locked(database_url):
+    with held_lock(database_url, "api_token", "EXCLUSIVE"):
         response = impatient_app.test_client().get("/api/v1/league-table",
                                                    headers={"Authorization": f"Bearer {token}"})
 
