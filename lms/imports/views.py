@@ -1,4 +1,4 @@
-"""Uploads: choose a file, preview, commit or cancel, history, rollback, the unmatched queue, templates."""
+"""Uploads: choose a file, preview, commit or cancel, history, rollback, templates."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from lms.core.transaction import committing
 from lms.forces import service as forces
 from lms.forces.service import ForceError
 from lms.imports import background, batches, mappings, remap
-from lms.imports import unmatched as unmatched_queue
 from lms.imports.forms import UploadForm
 from lms.imports.progress import progress_message
 from lms.imports.service import (
@@ -335,38 +334,6 @@ def _visible_force(code: str) -> Force:
     if not policy.sees_force(_user(), force):
         abort(404)
     return force
-
-
-@bp.route("/unmatched")
-@policy.role_required(policy.ADMIN, policy.FORCE_LEAD)
-def unmatched_home():
-    """A force lead's own queue; admins choose a force from those with records waiting."""
-    if current_user.force:
-        return redirect(url_for("imports.unmatched", code=current_user.force.code))
-    return render_template("imports/unmatched_forces.html", forces=unmatched_queue.forces_waiting())
-
-
-@bp.route("/forces/<code>/unmatched", methods=["GET", "POST"])
-@policy.signed_in
-def unmatched(code: str):
-    """Records no rule could match: confirm a likely person, or dismiss."""
-    force = _visible_force(code)
-    if not policy.sees_people(_user(), force):
-        abort(403)
-    form = ConfirmForm()
-    if request.method == "POST" and form.validate_on_submit():
-        key = request.form.get("identity_key", "")
-        choice = request.form.get("person_id", "")
-        try:
-            with committing():
-                message = unmatched_queue.decide(force, key, choice, _user())
-        except unmatched_queue.DecisionError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(message, "success")
-        return redirect(url_for("imports.unmatched", code=code))
-    learners, total = unmatched_queue.waiting(force)
-    return render_template("imports/unmatched.html", force=force, learners=learners, total=total, form=form)
 
 
 @bp.route("/templates/<kind>.xlsx")

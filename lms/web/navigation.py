@@ -24,7 +24,7 @@ def nav_items() -> list[dict]:
     if current_user.role in (policy.ADMIN, policy.FORCE_LEAD, policy.REGIONAL):
         items.append(("imports.upload", "Upload", {}))
     if current_user.role in (policy.ADMIN, policy.FORCE_LEAD):
-        items.append(("imports.unmatched_home", "Unmatched", {}))
+        items.append(("matches.unmatched_home", "Unmatched", {}))
     if policy.can_publish(current_user):
         items.append(("emails.publish", "Publish", {}))
     if current_user.role == policy.ADMIN:

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.imports import unmatched
 from lms.imports.service import ImportRefused, commit_preview, get_batch, rollback, run_import
+from lms.matches import queue as unmatched
 from lms.models import HydraAttendance, ImportBatch, LearningRecord, Person
 from lms.reports.figures import league_table
 from tests.support.files import P, all_modules, hydra, learning, roster

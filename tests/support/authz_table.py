@@ -97,10 +97,10 @@ TABLE: dict[tuple, Case] = {
     ("reports.person", "GET", "surrey person under /forces/kent"):
                                                     row(SIGN_IN, 404,     404,     403,     404,     403,     404,
                                                         args={"person_id": Ref("surrey_person")}),
-    ("imports.unmatched", "GET"):                   row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
-    ("imports.unmatched", "POST"):                  row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
+    ("matches.unmatched", "GET"):                   row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
+    ("matches.unmatched", "POST"):                  row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
     ("imports.history", "GET"):                     row(SIGN_IN, OK,      404,     403,     404,     403,     OK),
-    ("imports.unmatched_home", "GET"):              row(SIGN_IN, OK,      OK,      403,     403,     403,     OK),
+    ("matches.unmatched_home", "GET"):              row(SIGN_IN, OK,      OK,      403,     403,     403,     OK),
     # --- uploads: leads for their force, regionals Hydra registers for their region's forces (a force that is
     #     not among the form's choices is a 400), admins anything
     ("imports.my_uploads", "GET"):                  row(SIGN_IN, OK,      OK,      OK,      OK,      403,     OK),

@@ -230,7 +230,7 @@ BODIES = {
     "accounts.sign_in": lambda ids: {"email": "nobody@example.invalid", "password": "not-the-password-1"},
     "imports.upload": lambda ids: {"kind": "hydra", "force": "kent", "file": UPLOADS},
     "imports_api.create_import": lambda ids: {"kind": "hydra", "force": "kent", "dry_run": "true", "file": UPLOADS},
-    "imports.unmatched": lambda ids: {"identity_key": ids["unmatched_key"], "person_id": "dismiss"},
+    "matches.unmatched": lambda ids: {"identity_key": ids["unmatched_key"], "person_id": "dismiss"},
     "emails.publish": lambda ids: {"period": _publish_period()},
     "scheduler.publish_step": lambda ids: {"required": "on"},
     "scheduler.edit": lambda ids: {"cron": "30 9 * * 1", "enabled": "on"},
