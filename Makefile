@@ -23,11 +23,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 $(ASSETS): node_modules/.package-lock.json
-	rm -rf static/govuk static/vendor
+	rm -rf static/govuk static/vendor static/moj static/autocomplete
 	mkdir -p static/govuk static/vendor
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/
 	cp -r node_modules/govuk-frontend/dist/govuk/assets static/govuk/assets
 	cp node_modules/axe-core/axe.min.js static/vendor/
+	mkdir -p static/moj static/autocomplete
+	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css node_modules/@ministryofjustice/frontend/moj/all.bundle.mjs static/moj/
+	cp -r node_modules/@ministryofjustice/frontend/moj/assets static/moj/assets
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js static/autocomplete/
 	touch $@
 
 install: $(STAMP)
