@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
+
+import inflect
 
 
 def _as_date(value: date | str) -> date:
@@ -28,3 +31,15 @@ def short_date(value: date | str | None) -> str:
 def plural(n: int, one: str, many: str) -> str:
     """``n`` with the singular or plural word: "1 email", "3 emails"."""
     return f"{n} {one if n == 1 else many}"
+
+
+@lru_cache(maxsize=1)
+def _inflector() -> inflect.engine:
+    return inflect.engine()
+
+
+def count_of(n: int, noun: str) -> str:
+    """``n`` and the noun, plural when ``n`` is not 1, in the house style: "1 leaver", "3 leavers", "2 people",
+    "1,200 records". The noun is given in the singular; inflect knows the irregular plurals."""
+    word = noun if n == 1 else _inflector().plural_noun(noun)
+    return f"{n:,} {word}"
