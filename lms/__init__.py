@@ -104,11 +104,12 @@ def register_blueprints(app: Flask) -> None:
     from lms.imports import api as imports_api
     from lms.imports import views as imports
     from lms.matches import views as matches
+    from lms.pending import views as pending
     from lms.reports import api as reports_api
     from lms.reports import views as reports
     from lms.scheduler import views as scheduler
     from lms.web import openapi as api_docs
 
     for module in (accounts, reports, imports, forces, audit, scheduler, emails, help_pages, reports_api, imports_api,
-                   briefings, api_docs, matches):
+                   briefings, api_docs, matches, pending):
         app.register_blueprint(module.bp)

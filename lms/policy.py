@@ -66,6 +66,18 @@ def can_manage_batch(user: User, batch: ImportBatch) -> bool:
     return user.role == FORCE_LEAD and batch.force_id is not None and batch.force_id == user.force_id
 
 
+def can_review_pending(user: User, force: Force) -> bool:
+    """Accept or decline the Hydra lines another force's register sent to `force` (DESIGN.md "Hydra register"):
+    the force's own leads, the ROCU of its region, admins."""
+    if user.role == ADMIN:
+        return True
+    if user.role == FORCE_LEAD:
+        return user.force_id == force.id
+    if user.role == REGIONAL:
+        return user.region_id is not None and force.region_id == user.region_id
+    return False
+
+
 def is_admin(user: User) -> bool:
     """The service owner, who may do everything."""
     return user.role == ADMIN

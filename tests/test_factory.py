@@ -50,7 +50,7 @@ def test_creating_the_app_creates_no_database_and_no_tables(tmp_path):
 
 def test_blueprints_and_cli_are_registered(app):
     assert {"accounts", "reports", "imports", "forces", "audit", "scheduler", "emails", "help", "reports_api",
-            "imports_api", "briefings", "api_docs", "matches"} == set(app.blueprints)
+            "imports_api", "briefings", "api_docs", "matches", "pending"} == set(app.blueprints)
     assert "lms" in app.cli.commands
     rules = {rule.rule for rule in app.url_map.iter_rules()}
     assert {"/sign-in", "/sign-out", "/", "/api/v1/league-table", "/api/v1/forces/<code>"} <= rules

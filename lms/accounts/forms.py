@@ -7,6 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, 
 from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
+from lms.core import text
 from lms.core.forms import EMAIL_SHAPE
 
 
@@ -22,12 +23,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-ROLE_LABELS = {
-    "force_lead": "Force training lead",
-    "regional": "ROCU OIC co-ordinator",
-    "national": "MSOICU (national)",
-    "admin": "Service administrator",
-}
+ROLE_LABELS = text.ROLE_LABELS  # the words for each role, as every page says them
 ROLE_HINTS = {
     "force_lead": "Uploads files and sees their own force person by person",
     "regional": "Sees the forces of their region; uploads Hydra registers",

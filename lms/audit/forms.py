@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from importers.dates import DateError, parse_date
-
-
-class DayField(StringField):
-    """A day typed as text, day first (27/3/2026, 2026-03-27 or 27 March 2026); `day` holds the date."""
-
-    day: date | None = None
-
-    def pre_validate(self, form) -> None:
-        self.day = None
-        text = (self.data or "").strip()
-        if not text:
-            return
-        try:
-            self.day = parse_date(text)
-        except DateError as exc:
-            raise ValidationError(f"{self.label.text}: {exc}") from None
+from lms.core.forms import DateInputField
 
 
 class AuditFilterForm(FlaskForm):
@@ -37,9 +19,10 @@ class AuditFilterForm(FlaskForm):
     action = SelectField("Action", widget=GovSelect(), validators=[Optional()], validate_choice=False)
     actor = StringField("Who (email contains)", widget=GovTextInput(), validators=[Optional(), Length(max=254)])
     force = SelectField("Force", widget=GovSelect(), validators=[Optional()])
-    date_from = DayField("From", widget=GovTextInput())
-    date_to = DayField("To", widget=GovTextInput())
+    # GOV.UK date inputs; links made before them (?date_from=27/3/2026) still work (legacy).
+    date_from = DateInputField("From", error_name="From date", legacy=True)
+    date_to = DateInputField("To", error_name="To date", legacy=True)
 
     def validate_date_to(self, field) -> None:
-        if self.date_from.day and field.day and field.day < self.date_from.day:
-            raise ValidationError("To must be the same as or after From")
+        if self.date_from.data and field.data and field.data < self.date_from.data:
+            raise ValidationError("To date must be the same as or after the from date")

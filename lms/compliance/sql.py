@@ -53,14 +53,16 @@ def completion_record(as_of: date | None = None, due: DuePolicy = DEFAULT_DUE_DA
 
 def attendance_record(as_of: date | None = None, due: DuePolicy = DEFAULT_DUE_DATES) -> ColumnElement[bool]:
     """A `HydraAttendance` that counts as attending (on or before ``as_of`` when given, and not expired under the
-    Hydra validity of ``due``)."""
+    Hydra validity of ``due``). A line pending for its force (another force's register, not yet accepted, or
+    declined) never counts."""
     ha = HydraAttendance
+    counted = and_(ha.attended.is_(True), ha.pending.is_(False))
     if as_of is None:
-        return ha.attended.is_(True)
+        return counted
     oldest = valid_from(as_of, due.validity_months("hydra"))
     if oldest is None:
-        return and_(ha.attended.is_(True), ha.session_date <= as_of)
-    return and_(ha.attended.is_(True), ha.session_date <= as_of, ha.session_date >= oldest)
+        return and_(counted, ha.session_date <= as_of)
+    return and_(counted, ha.session_date <= as_of, ha.session_date >= oldest)
 
 
 # --- who is counted -------------------------------------------------------------------------------------------------

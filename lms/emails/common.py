@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from lms.core.text import plural
+from lms.core.text import EMAIL_KIND_LABELS, plural
 from lms.emails.mailer import OutgoingEmail
 from lms.extensions import db
 from lms.models import Requirement
@@ -28,14 +28,7 @@ PERSONAL_REMINDER = "personal_reminder"
 LEADS_PACK = "leads_pack"
 STALE_DATA_NO_LEAD = "stale_data_no_lead"
 KINDS = (LEAGUE_TABLE, MISSING_CHIEFS, STALE_DATA, PERSONAL_REMINDER, LEADS_PACK, STALE_DATA_NO_LEAD)
-KIND_LABELS = {
-    LEAGUE_TABLE: "League table to chief constable",
-    LEADS_PACK: "Monthly pack to force leads (with the overdue people)",
-    MISSING_CHIEFS: "Forces with no chief constable address (to admins)",
-    STALE_DATA: "Stale-data reminder to force leads",
-    STALE_DATA_NO_LEAD: "Stale-data reminder for forces with no lead (to their ROCU and the admins)",
-    PERSONAL_REMINDER: "Personal reminder",
-}
+KIND_LABELS = EMAIL_KIND_LABELS  # the words for each kind, shared with the log and the audit (lms.core.text)
 
 # Inline styles: Outlook and most webmail ignore <style> blocks. GOV.UK colours, a plain one-column layout.
 FONT = "font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;"

@@ -18,8 +18,9 @@ The parts live beside this module in `lms.emails`:
 - `league`: which table a month's emails use, and what the league-table email says.
 - `reminders`: who is sent a stale-data or personal reminder, and what it says.
 - `publish`: publishing the table a month's emails use.
+- `log`: the email log as admins read it (filters, pages, CSV).
 - this module: delivering through the log, the runs (`send_league_tables`, `send_reminders`, `retry_failed`),
-  the league-table run's plans, and the email log page.
+  and the league-table run's plans.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from lms.audit import service as audit
 from lms.core.clock import month_label, month_period, week_period
 from lms.core.text import plural
 from lms.emails.common import (
-    KINDS,
     LEADS_PACK,
     LEAGUE_TABLE,
     MISSING_CHIEFS,
@@ -305,29 +305,3 @@ def retry_failed(actor_name: str = "scheduler") -> RunReport:
     report.extend(send_league_tables(only_failed=True, require_published=False, actor_name=actor_name))
     report.extend(send_reminders(only_failed=True, actor_name=actor_name))
     return report
-
-
-# --- the email log page ---------------------------------------------------------------------------------------
-
-LOG_STATUSES = ("pending", "sent", "failed")
-
-
-def email_log(*, kind: str = "", status: str = "", period: str = "", force_code: str = "", recipient: str = "",
-              page: int = 1, per_page: int = 50) -> tuple[list[tuple[EmailLog, str | None]], int]:
-    """One page of the email log, newest first, with each row's force name; and how many rows match in all."""
-    query = select(EmailLog, Force.name).outerjoin(Force, Force.id == EmailLog.force_id)
-    if kind in KINDS:
-        query = query.where(EmailLog.kind == kind)
-    if status in LOG_STATUSES:
-        query = query.where(EmailLog.status == status)
-    if period:
-        query = query.where(EmailLog.period == period)
-    if force_code:
-        query = query.where(Force.code == force_code)
-    if recipient:
-        query = query.where(EmailLog.recipient.contains(recipient.lower(), autoescape=True))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(
-        query.order_by(EmailLog.created_at.desc(), EmailLog.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return [(row, name) for row, name in rows], total

@@ -6,20 +6,35 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from lms import policy
 from lms.core import clock
 from lms.core.clock import local_time
+from lms.core.forms import form_status
+from lms.core.paging import page_number
 from lms.core.text import long_date
 from lms.core.transaction import committing, discarding
 from lms.emails import common as email_common
 from lms.emails import delivery as emails
 from lms.emails import league
+from lms.emails import log as email_log_service
 from lms.emails import publish as publishing
 from lms.emails.common import EmailRefused
 from lms.emails.forms import PublishForm, SendNowForm
+from lms.emails.log import EmailLogFilters
 from lms.forces import service as forces_service
 from lms.forces.service import ForceError
 from lms.reports import figures
@@ -30,30 +45,38 @@ if TYPE_CHECKING:
 bp = Blueprint("emails", __name__)
 
 admin_only = policy.role_required(policy.ADMIN)
-PAGE_SIZE = 50
 SEND_KINDS = {"league_tables": "League tables to chief constables", "reminders": "Stale-data and personal reminders"}
+
+
+def _log_filters() -> EmailLogFilters:
+    """The email log's filters from the query string (a GET form: it works without JavaScript)."""
+    value = {key: (request.args.get(key) or "").strip() for key in ("kind", "status", "period", "force", "q")}
+    return EmailLogFilters(kind=value["kind"], status=value["status"], force_code=value["force"].lower(),
+                           period=value["period"], recipient=value["q"])
 
 
 @bp.route("/admin/emails")
 @admin_only
 def email_log():
-    """Every email sent or tried, newest first, filtered by kind, status, period, force or recipient."""
-    filters = {key: (request.args.get(key) or "").strip() for key in ("kind", "status", "period", "force", "q")}
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
-    rows, total = emails.email_log(kind=filters["kind"], status=filters["status"], period=filters["period"],
-                                   force_code=filters["force"], recipient=filters["q"], page=page,
-                                   per_page=PAGE_SIZE)
+    """Every email sent or tried, newest first, 50 to a page, filtered by kind, status, force, period or recipient."""
+    filters = _log_filters()
+    result = email_log_service.email_log_page(filters, page_number(request.args.get("page")), current_user)
     forces = forces_service.force_choices()
-    args = {k: v for k, v in filters.items() if v}
     return render_template(
-        "emails/log.html", rows=rows, filters=filters, total=total, page=page,
-        pages=max(1, -(-total // PAGE_SIZE)), kinds=email_common.KIND_LABELS, statuses=emails.LOG_STATUSES,
-        forces=forces,
-        local_time=local_time, args=args,
+        "emails/log.html", result=result, filters=filters, args=filters.as_args(),
+        selected=filters.selected(dict(forces)), kinds=email_common.KIND_LABELS,
+        statuses=email_log_service.LOG_STATUSES, periods=email_log_service.log_periods(), forces=forces,
     )
+
+
+@bp.route("/admin/emails.csv")
+@admin_only
+def email_log_csv():
+    """The emails the filters match, every one of them, as CSV."""
+    rows = email_log_service.email_log_csv(_log_filters(), clock.timezone())
+    response = Response(stream_with_context(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="oic-email-log-{clock.today().isoformat()}.csv"'
+    return response
 
 
 # --- send now ------------------------------------------------------------------------------------------------
@@ -83,7 +106,7 @@ def send_now():
             with committing():
                 report = _run(kind, force_code, dry_run=False)
         except EmailRefused as exc:
-            flash(str(exc))
+            flash(str(exc), "error")
             return redirect(url_for("emails.send_now", kind=kind, force=force_code))
         flash(report.summary(), "success" if not report.failed else None)
         return redirect(url_for("emails.email_log",
@@ -98,7 +121,7 @@ def send_now():
     forces = forces_service.force_choices()
     would = [o for o in report.outcomes if o.action == "would send"] if report else []
     return render_template("emails/send.html", kind=kind, kinds=SEND_KINDS, force_code=force_code, forces=forces,
-                           report=report, would=would, refused=refused, form=form, kind_labels=email_common.KIND_LABELS)
+                           report=report, would=would, refused=refused, form=form)
 
 
 # --- preview of a chief constable's email --------------------------------------------------------------------
@@ -186,4 +209,4 @@ def publish():
             flash(f"Published the table as of {long_date(row.as_of)} for the "
                   f"{clock.month_label(row.period)} emails.", "success")
             return redirect(url_for("emails.publish"))
-    return render_template("emails/publish.html", **page)
+    return render_template("emails/publish.html", **page), form_status(form)

@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select, text, update
 
 from lms.core.clock import today
 from lms.extensions import db
+from lms.imports.batches import blocked_message, rollback_blocker
 from lms.imports.errors import ImportRefused
 from lms.imports.matching import ForceIndex
 from lms.imports.plan import PERSON_FIELDS, Plan
@@ -137,31 +138,47 @@ def _apply_roster(batch: ImportBatch, plan: Plan, rows_written: RowsWritten | No
     _insert_chunks(PersonChange, changes, rows_written)
     db.session.flush()
     db.session.expire_all()
-    rematched = rematch(plan.force_ids)
-    # Kept so a rollback unmatches exactly what this roster matched.
-    batch.options = {**(batch.options or {}), "rematched": rematched}
+    rematch(plan.force_ids)
 
 
-def rematch(force_ids) -> dict[str, list[int]]:
-    """Match the forces' waiting records against the people now on their rosters; return what was matched."""
-    done: dict[str, list[int]] = {"learning": [], "hydra": []}
-    for force_id in force_ids:
+def rematch(force_ids) -> int:
+    """Match every record of the forces again against their people and remembered decisions as they are now.
+
+    Called whenever a force's roster changes (a roster committed or rolled back) and when a lead undoes a decision,
+    so a record's match is always a function of (people, decisions, record) and upload order never changes the
+    result: a joiner takes back a record a namesake held by name, a record whose person left stays theirs. Records
+    decided by a remembered decision keep it (ForceIndex.match puts decisions first). Pending cross-force rows are
+    matched like any other. Only rows whose (person, method, dismissed) changes are written, in bulk. Flushes only;
+    the caller refreshes the snapshots. Returns how many records changed.
+    """
+    changed = 0
+    for force_id in sorted(force_ids):
         index = ForceIndex.load(force_id)
-        for key, model in (("learning", LearningRecord), ("hydra", HydraAttendance)):
-            rows = db.session.execute(
-                select(model.id, model.staff_number, model.email, model.first_name, model.last_name).where(
-                    model.force_id == force_id, model.person_id.is_(None), model.dismissed.is_(False)
-                )
-            ).all()
-            updates = []
-            for rid, staff, email, first, last in rows:
-                person_id, method = index.match(staff, email, first, last)
-                if person_id is not None:
-                    updates.append({"id": rid, "person_id": person_id, "match_method": method})
-                    done[key].append(rid)
-            for start in range(0, len(updates), CHUNK):
-                db.session.execute(update(model), updates[start:start + CHUNK])
-    return done
+        for model in (LearningRecord, HydraAttendance):
+            changed += _rematch_records(model, force_id, index)
+    db.session.flush()
+    return changed
+
+
+def _rematch_records(model, force_id: int, index: ForceIndex) -> int:
+    c = model.__table__.c  # Core columns: tens of thousands of plain tuples, no ORM row processing
+    rows = db.session.execute(
+        select(c.id, c.staff_number, c.email, c.first_name, c.last_name, c.person_id, c.match_method, c.dismissed)
+        .where(c.force_id == force_id)
+    )
+    outcomes: dict[tuple, tuple] = {}  # a learner's records repeat across uploads: match each identity once
+    updates = []
+    for rid, staff, email, first, last, person_id, method, dismissed in rows:
+        identity = (staff, email, first, last)
+        outcome = outcomes.get(identity)
+        if outcome is None:
+            pid, how = index.match(staff, email, first, last)
+            outcome = outcomes[identity] = (pid, how if pid is not None else None, how == "dismissed")
+        if outcome != (person_id, method, bool(dismissed)):
+            updates.append({"id": rid, "person_id": outcome[0], "match_method": outcome[1], "dismissed": outcome[2]})
+    for start in range(0, len(updates), CHUNK):
+        db.session.execute(update(model), updates[start:start + CHUNK])
+    return len(updates)
 
 
 def undo(batch: ImportBatch) -> set[int]:
@@ -180,24 +197,11 @@ def undo(batch: ImportBatch) -> set[int]:
 
 
 def _undo_roster(batch: ImportBatch, force_ids: set[int]) -> None:
-
-    later = db.session.scalar(
-        select(ImportBatch.id)
-        .join(BatchForce, BatchForce.batch_id == ImportBatch.id)
-        .where(ImportBatch.kind == "roster", ImportBatch.status == "committed", ImportBatch.id > batch.id,
-               BatchForce.force_id.in_(force_ids or {-1}))
-        .limit(1)
-    )
-    if later is not None:
-        raise ImportRefused(f"Roster batch {later} was committed after this one for the same force: roll that back "
-                           "first, so each roster is undone in the order it came", 409)
-    rematched = (batch.options or {}).get("rematched", {})
-    for key, model in (("learning", LearningRecord), ("hydra", HydraAttendance)):
-        ids = rematched.get(key, [])
-        for start in range(0, len(ids), CHUNK):
-            db.session.execute(
-                update(model).where(model.id.in_(ids[start:start + CHUNK])).values(person_id=None, match_method=None)
-            )
+    """Restore each person the roster changed, delete the people it created, then match the force's records again
+    against the people as they were (a batch's old options["rematched"] list is no longer needed)."""
+    blocker = rollback_blocker(batch)
+    if blocker is not None:
+        raise ImportRefused(blocked_message(blocker), 409)
     changes = list(db.session.scalars(select(PersonChange).where(PersonChange.batch_id == batch.id)))
     created = [c.person_id for c in changes if c.action == "created"]
     for c in changes:
@@ -213,3 +217,6 @@ def _undo_roster(batch: ImportBatch, force_ids: set[int]) -> None:
         db.session.execute(delete(PersonChange).where(PersonChange.person_id.in_(chunk)))
         db.session.execute(delete(MatchDecision).where(MatchDecision.person_id.in_(chunk)))
         db.session.execute(delete(Person).where(Person.id.in_(chunk)))
+    db.session.flush()
+    db.session.expire_all()
+    rematch(force_ids)

@@ -1,4 +1,4 @@
-"""Lists of import batches: a force's upload history and a user's own uploads."""
+"""Lists of import batches (a force's upload history, a user's own uploads) and which batch must be undone first."""
 
 from __future__ import annotations
 
@@ -26,3 +26,29 @@ def uploads_by(user: User) -> list[ImportBatch]:
     return list(db.session.scalars(
         select(ImportBatch).where(ImportBatch.uploaded_by_id == user.id).order_by(ImportBatch.id.desc()).limit(LIMIT)
     ))
+
+
+def rollback_blocker(batch: ImportBatch) -> ImportBatch | None:
+    """The roster to roll back before this one can be, or None when nothing stands in the way.
+
+    Rosters are undone newest first, force by force: each restores the people as the roster before it left them.
+    So a roster waits for every later committed roster for one of its forces; the newest of them is named, as it is
+    the one that can be rolled back now. College Learn exports and Hydra registers never wait.
+    """
+    if batch.kind != "roster" or batch.status != "committed":
+        return None
+    forces = select(BatchForce.force_id).where(BatchForce.batch_id == batch.id)
+    return db.session.scalar(
+        select(ImportBatch)
+        .join(BatchForce, BatchForce.batch_id == ImportBatch.id)
+        .where(ImportBatch.kind == "roster", ImportBatch.status == "committed", ImportBatch.id > batch.id,
+               BatchForce.force_id.in_(forces))
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    )
+
+
+def blocked_message(blocker: ImportBatch) -> str:
+    """Why a roster cannot be rolled back yet, naming the batch to undo first (the page, the API and the CLI)."""
+    return (f"Roster batch {blocker.id} was committed after this one for the same force: roll that back first, so "
+            "each roster is undone in the order it came")

@@ -13,6 +13,10 @@ from lms.core.cli import fail
 
 
 def _print_summary(summary: dict, as_json: bool) -> None:
+    """The summary as JSON (CONTRACT.md's keys), or as text whose counts say what they count."""
+    from lms.core.text import count_of
+    from lms.imports.counts import lines
+
     if as_json:
         click.echo(json.dumps(summary, indent=2, default=str))
         return
@@ -21,14 +25,13 @@ def _print_summary(summary: dict, as_json: bool) -> None:
     click.echo(f"{head}: {summary['kind']} for {summary['force']}, {summary['status']}", file=out)
     if summary.get("message"):
         click.echo(summary["message"], err=True)
-    keys = ["rows", "accepted", "skipped_other_courses", "matched", "unmatched", "new_completions",
-            "people_added", "people_updated", "leavers"]
-    click.echo("  " + ", ".join(f"{k.replace('_', ' ')} {summary.get(k, 0)}" for k in keys))
-    if summary.get("duplicate_of"):
-        click.echo(f"  The same file was already imported as batch {summary['duplicate_of']}")
+    refused = summary.get("status") == "refused"
+    if not refused or summary.get("refusal") not in (None, "file"):
+        for line in lines(summary):  # a file refused whole read nothing: no table of zeros
+            click.echo(f"  {line}")
     errors = [e for e in summary.get("errors", []) if e.get("row") is not None]
     if errors:
-        click.echo(f"  {len(errors)} rows skipped:")
+        click.echo(f"  {count_of(len(errors), 'row')} skipped:")
         for e in errors[:200]:
             click.echo(f"    row {e['row']}, {e['column'] or 'file'}: {e['message']}")
         if len(errors) > 200:

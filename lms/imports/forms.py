@@ -22,3 +22,9 @@ class UploadForm(FlaskForm):
     file = FileField("Upload a file", widget=GovFileInput(),
                      validators=[FileRequired(message="Select a .xlsx or .csv file")])
     submit = SubmitField("Upload and preview", widget=GovSubmitInput())
+
+    def only_force(self) -> tuple[str, str] | None:
+        """(code, name) when the user may upload for one force only: the page names it instead of offering a
+        select with one option (the code travels in a hidden field)."""
+        choices = list(self.force.choices or [])
+        return choices[0] if len(choices) == 1 else None

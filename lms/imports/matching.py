@@ -1,7 +1,12 @@
-"""Identity matching within a force: staff number, then email, then a unique full name, then a remembered decision.
+"""Identity matching within a force (DESIGN.md "Identity"): one function for the plan, the apply and every re-match.
+
+In order: a lead's remembered decision for the record's identity (confirmed or dismissed: never overridden, not
+even by a later roster), then the staff number, then the email, then the exact full name when it is unique among
+the force's active people and the record's staff number does not contradict theirs.
 
 Leavers stay matchable by staff number and email, so their records are theirs (and do not count) and are never
-passed on to a namesake. Names match only among active people, and only when unique.
+passed on to a namesake. Names match only among active people, only when unique, and only provisionally: a name
+match is worked out again whenever the force's roster changes (`lms.imports.apply.rematch`).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class ForceIndex:
     decisions: dict[str, int] = field(default_factory=dict)
     names: dict[int, str] = field(default_factory=dict)  # active people: id -> display name, for candidates
     active: set[int] = field(default_factory=set)
+    staff_of: dict[int, str] = field(default_factory=dict)  # active people with a staff key: id -> key
 
     @classmethod
     def load(cls, force_id: int) -> ForceIndex:
@@ -54,10 +60,14 @@ class ForceIndex:
                 MatchDecision.force_id == force_id
             )
         ):
-            index.decisions[key] = DISMISSED if decision == "dismissed" else person_id
+            if decision == "dismissed":
+                index.decisions[key] = DISMISSED
+            elif person_id is not None:
+                index.decisions[key] = person_id
         return index
 
     def add(self, pid: int, skey: str | None, ekey: str | None, nkey: str, active: bool, display: str = "") -> None:
+        """Index one person (leavers by staff number and email only)."""
         if skey:
             self.by_staff[skey] = pid
         if ekey:
@@ -65,6 +75,8 @@ class ForceIndex:
         if active:
             self.active.add(pid)
             self.names[pid] = display
+            if skey:
+                self.staff_of[pid] = skey
             if nkey:
                 self.by_name[nkey].append(pid)
 
@@ -73,22 +85,29 @@ class ForceIndex:
     ) -> tuple[int | None, str | None]:
         """(person id, method) or (None, None) when unmatched, (None, "dismissed") when a lead dismissed it."""
         skey = staff_key(staff)
+        ekey = email_key(email)
+        nkey = name_key(first, last)
+        if self.decisions:
+            decided = self.decisions.get(f"s:{skey or ''}|e:{ekey or ''}|n:{nkey}")
+            if decided == DISMISSED:
+                return None, "dismissed"
+            if decided is not None:
+                return decided, "confirmed"
         if skey and skey in self.by_staff:
             return self.by_staff[skey], "staff_number"
-        ekey = email_key(email)
         if ekey and ekey in self.by_email:
             return self.by_email[ekey], "email"
-        nkey = name_key(first, last)
         if nkey:
             ids = self.by_name.get(nkey)
-            if ids and len(ids) == 1:
+            if ids and len(ids) == 1 and not self.contradicts(ids[0], skey):
                 return ids[0], "name"
-        decided = self.decisions.get(identity_key(staff, email, first, last))
-        if decided == DISMISSED:
-            return None, "dismissed"
-        if decided is not None:
-            return decided, "confirmed"
         return None, None
+
+    def contradicts(self, person_id: int, skey: str | None) -> bool:
+        """The record's staff number and the person's are both known and differ: not the same person, whatever the
+        name says (a joiner the roster does not list yet, a namesake). A different email is no contradiction."""
+        theirs = self.staff_of.get(person_id)
+        return bool(skey and theirs and skey != theirs)
 
     def candidates(self, first: str | None, last: str | None, limit: int = 3) -> list[tuple[int, float]]:
         """Up to `limit` likely active people for an unmatched record, by fuzzy full-name similarity."""

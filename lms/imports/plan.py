@@ -21,7 +21,8 @@ from lms.core.clock import today
 from lms.extensions import db
 from lms.imports import wrong_file
 from lms.imports.matching import ForceIndex, identity_key
-from lms.models import Force, HydraAttendance, HydraSession, LearningRecord, Person
+from lms.imports.routing import ForceRouter, uploaders_of
+from lms.models import Force, HydraAttendance, HydraSession, LearningRecord, Person, User
 
 PERSON_FIELDS = ("staff_number", "forename", "surname", "email", "rank", "role", "department", "role_category",
                  "elearning_required", "hydra_required", "exempt_until", "exemption_reason")
@@ -98,41 +99,6 @@ class Plan:
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
-
-
-class ForceRouter:
-    """Which force a row belongs to: the batch's force, or the row's Force column for an 'all' batch."""
-
-    def __init__(self, batch_force: Force | None, kind: str):
-        self.batch_force = batch_force
-        self.kind = kind
-        self.by_code = {f.code: f for f in db.session.scalars(select(Force))}
-        self.named: Counter[str] = Counter()  # force code -> rows naming it, in a one-force batch
-
-    def foreign_warning(self, column: str) -> str | None:
-        """Most rows name another force than the batch's (Hydra registers excepted: regional sessions)."""
-        if self.batch_force is None or self.kind == "hydra":
-            return None
-        return wrong_file.foreign_rows(self.batch_force, self.named, self.by_code, column)
-
-    def route(self, row_code: str | None, row: int, column: str, plan: Plan) -> Force | None:
-        if self.batch_force is None:
-            if not row_code:
-                plan.errors.append(RowError(row, column, f"{column} is empty: name the force, like 'Kent Police', "
-                                                         "because this file is uploaded for all forces"))
-                return None
-            return self.by_code[row_code]
-        if row_code:
-            self.named[row_code] += 1
-        if row_code and row_code != self.batch_force.code:
-            if self.kind == "hydra":
-                return self.by_code[row_code]  # regional sessions: delegates credited to their own force
-            other = self.by_code[row_code].name
-            plan.errors.append(RowError(row, column, f"This row is for {other}, but the file is uploaded for "
-                                                     f"{self.batch_force.name}: remove the row or upload it for "
-                                                     f"{other}"))
-            return None
-        return self.batch_force
 
 
 class _Indexes(dict):
@@ -293,34 +259,40 @@ def _identity_too_long(model, r, identity: str, columns) -> RowError | None:
                              "last_name": r.last_name, "identity_key": identity}, columns, r.row)
 
 
-def _matched_rows(plan: Plan, result, batch_force: Force | None, force_column: str, progress: Progress | None,
+def _matched_rows(plan: Plan, result, router: ForceRouter, force_column: str, progress: Progress | None,
                   too_long_of: Callable):
     """Each valid row routed to its force, checked against column sizes and matched to a person there.
 
-    Yields (row, force, identity key, person id or None, match method); counts matched and unmatched in the plan.
+    Yields (row, force, identity key, person id or None, match method, pending). Counts matched and unmatched in the
+    plan, and for rows pending for another force (lms.imports.routing) only how many went to which force: the
+    uploader never learns whether they matched anyone.
     """
-    router = ForceRouter(batch_force, plan.kind)
     indexes = _Indexes()
-    if batch_force is not None:
-        plan.force_ids.add(batch_force.id)
+    if router.batch_force is not None:
+        plan.force_ids.add(router.batch_force.id)
     matched = unmatched = 0
+    sent: Counter[str] = Counter()
     for r in _each(result.rows, progress):
         force = router.route(r.force_code, r.row, force_column, plan)
         if force is None:
             continue
-        plan.force_ids.add(force.id)
         identity = identity_key(r.staff_number, r.email, r.first_name, r.last_name)
         too_long = too_long_of(r, identity)
         if too_long is not None:
             plan.errors.append(too_long)
             continue
+        # Matched like any row, so the receiving force's lead sees who it is; counted only as "sent".
         person_id, method = indexes[force.id].match(r.staff_number, r.email, r.first_name, r.last_name)
-        if person_id is None:
-            unmatched += 1
+        pending = router.pending(force)
+        if pending:
+            sent[force.code] += 1
         else:
-            matched += 1
-        yield r, force, identity, person_id, method
+            plan.force_ids.add(force.id)
+            matched, unmatched = matched + (person_id is not None), unmatched + (person_id is None)
+        yield r, force, identity, person_id, method, pending
     plan.counts.update(matched=matched, unmatched=unmatched)
+    if plan.kind == "hydra":
+        plan.counts["sent_to_other_forces"] = dict(sorted(sent.items()))  # type: ignore[assignment]
     plan.wrong_file = router.foreign_warning(force_column)
 
 
@@ -343,8 +315,9 @@ def plan_learning(result, batch_force: Force | None, batch_id: int | None,
     def too_long_of(r, identity):
         return _identity_too_long(LearningRecord, r, identity, _RECORD_COLUMNS)
 
-    for r, force, identity, person_id, method in _matched_rows(plan, result, batch_force, "Organisation", progress,
-                                                               too_long_of):
+    router = ForceRouter(batch_force, plan.kind)
+    for r, force, identity, person_id, method, _pending in _matched_rows(plan, result, router, "Organisation",
+                                                                         progress, too_long_of):
         if person_id is not None and r.completed:
             if done_pairs is None:
                 done_pairs = _existing_completions(plan.force_ids | {force.id})
@@ -359,8 +332,10 @@ def plan_learning(result, batch_force: Force | None, batch_id: int | None,
     return plan
 
 
-def plan_hydra(result, batch_force: Force | None, batch_id: int | None, progress: Progress | None = None) -> Plan:
-    """Hydra sessions and delegate lines, each delegate credited to their own force."""
+def plan_hydra(result, batch_force: Force | None, batch_id: int | None, progress: Progress | None = None, *,
+               uploader: User | None = None) -> Plan:
+    """Hydra sessions and delegate lines, each delegate going to their own force: credited directly when the uploader
+    may upload for that force, otherwise as pending records for it to accept (each row's "pending" key)."""
     plan = Plan("hydra")
     attended_before: set[int] | None = None
     newly: set[int] = set()
@@ -370,13 +345,15 @@ def plan_hydra(result, batch_force: Force | None, batch_id: int | None, progress
             HydraSession, {"reference": r.session_reference, "venue": r.venue, "facilitator": r.facilitator},
             _SESSION_COLUMNS, r.row)
 
-    for r, force, identity, person_id, method in _matched_rows(plan, result, batch_force, "Force", progress,
-                                                               too_long_of):
-        if person_id is not None and r.attended:
+    router = ForceRouter(batch_force, plan.kind, uploaders_of(uploader, batch_id))
+    for r, force, identity, person_id, method, pending in _matched_rows(plan, result, router, "Force", progress,
+                                                                        too_long_of):
+        if person_id is not None and r.attended and not pending:
             if attended_before is None:
                 attended_before = set(db.session.scalars(
                     select(HydraAttendance.person_id).where(
-                        HydraAttendance.attended.is_(True), HydraAttendance.person_id.is_not(None)
+                        HydraAttendance.attended.is_(True), HydraAttendance.person_id.is_not(None),
+                        HydraAttendance.pending.is_(False),
                     ).distinct()
                 ))
             if person_id not in attended_before:
@@ -385,6 +362,7 @@ def plan_hydra(result, batch_force: Force | None, batch_id: int | None, progress
         plan.sessions.setdefault(key, []).append({
             **_record_base(batch_id, force, person_id, method, r, identity),
             "session_date": r.session_date, "attendance": r.attendance[:60], "attended": r.attended,
+            "pending": pending,
         })
     plan.counts.update(new_completions=len(newly), sessions=len(plan.sessions))
     return plan

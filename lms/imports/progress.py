@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from lms.core.text import count_of
+
 
 class TwoPhases:
     """One progress bar for reading then matching: reading fills the first half, matching the second."""
@@ -29,5 +31,5 @@ def progress_message(done: int, total: int) -> str:
         return "Opening the file"
     rows = total // 2
     if done <= rows:
-        return f"Read {done:,} of {rows:,} rows"
-    return f"Read {rows:,} rows; matched {done - rows:,} of {rows:,}"
+        return f"Read {done:,} of {count_of(rows, 'row')}"
+    return f"Read {count_of(rows, 'row')}; matched {done - rows:,} of {rows:,}"

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select, update
 
-from importers import ColumnsUnresolved, FileRefused, RowError
+from importers import FileRefused, RowError
 from lms import policy
 from lms.audit import service as audit
 from lms.extensions import db
 from lms.forces.reference import role_rules
 from lms.imports import apply as import_apply
-from lms.imports import error_report, mappings, reading
+from lms.imports import details, effect, error_report, mappings, reading
 from lms.imports import plan as import_plan
+from lms.imports import summary as summaries
 from lms.imports.errors import ImportRefused
 from lms.imports.progress import TwoPhases
 from lms.imports.storage import clean_filename, discard_file, store_file, stored_file
@@ -62,26 +63,6 @@ def check_request(kind: str, force_code: str, user: User | None) -> Force | None
     return force
 
 
-def _base_summary(batch_id, kind, force, filename, sha, duplicate_of) -> dict:
-    return {
-        "id": batch_id, "kind": kind, "force": force.code if force else "all", "status": "preview",
-        "filename": filename, "sha256": sha, "duplicate_of": duplicate_of,
-        "rows": 0, "accepted": 0, "skipped_other_courses": 0, "matched": 0, "unmatched": 0,
-        "new_completions": 0, "people_added": 0, "people_updated": 0, "leavers": 0,
-        "errors": [], "warnings": [],
-    }
-
-
-def _duplicate_of(sha: str, kind: str, force: Force | None) -> int | None:
-    same_force = ImportBatch.force_id == force.id if force else ImportBatch.force_id.is_(None)
-    return db.session.scalar(
-        select(ImportBatch.id)
-        .where(ImportBatch.sha256 == sha, ImportBatch.kind == kind, ImportBatch.status == "committed", same_force)
-        .order_by(ImportBatch.id.desc())
-        .limit(1)
-    )
-
-
 def _lock_forces(force: Force | None, also: set[str] | frozenset[str] = frozenset()) -> None:
     """Serialise imports for the same force: a row lock on PostgreSQL, the write lock on SQLite.
 
@@ -105,53 +86,13 @@ def _read(kind: str, data: bytes, filename: str, force: Force | None, column_map
     return reading.read_upload(kind, data, filename, force, column_map=column_map, progress=progress)
 
 
-def _plan(kind: str, result, force: Force | None, batch_id: int | None, progress=None) -> import_plan.Plan:
+def _plan(kind: str, result, force: Force | None, batch_id: int | None, progress=None,
+          user: User | None = None) -> import_plan.Plan:
     if kind == "roster":
         return import_plan.plan_roster(result, force, role_rules(), progress)
     if kind == "college-learn":
         return import_plan.plan_learning(result, force, batch_id, progress)
-    return import_plan.plan_hydra(result, force, batch_id, progress)
-
-
-def _fill(summary: dict, result, plan: import_plan.Plan) -> list[RowError]:
-    """Put the plan's counts and the (first 1,000) errors in the summary; returns every error."""
-    errors = sorted([*result.errors, *plan.errors], key=lambda e: (e.row, e.column or ""))
-    error_rows = {e.row for e in errors}
-    summary.update(plan.counts)
-    summary.pop("sessions", None)
-    summary["rows"] = result.data_rows
-    summary["accepted"] = max(result.data_rows - len(error_rows), 0)
-    summary["skipped_other_courses"] = result.skipped_other_courses
-    file_warnings = [w for w in summary["warnings"] if w.get("row") is None]
-    error_report.bound(summary, [e.as_dict() for e in errors], file_warnings + [
-        w.as_dict() for w in sorted([*result.warnings, *plan.warnings], key=lambda e: e.row)
-    ])
-    if plan.kind == "hydra":
-        summary["sessions"] = plan.counts.get("sessions", 0)
-    return errors
-
-
-def _refuse_file(summary: dict, exc: FileRefused, column_map: Mapping[str, str] | None, force: Force | None) -> None:
-    """A file refused whole; one the lead could fix by mapping its headings carries what the mapping page needs."""
-    _refuse(summary, exc.message, exc.details)
-    summary["column_map"] = dict(column_map) if column_map else None
-    if isinstance(exc, ColumnsUnresolved):
-        summary["unresolved"] = reading.unresolved_of(exc, force)
-
-
-def _note_mapping(summary: dict, read: reading.Read) -> None:
-    """Which mapping the file was read with, and the values it did not know (counted as not complete)."""
-    summary["column_map"] = read.column_map
-    summary["mapping"] = read.how
-    summary["unknown_values"] = reading.unknown_values(read.result)
-
-
-def _refuse(summary: dict, message: str, details: list[str] | None = None) -> None:
-    summary["status"] = "refused"
-    summary["errors"] = [{"row": None, "column": None, "message": message}] + [
-        {"row": None, "column": None, "message": d} for d in (details or [])
-    ] + [e for e in summary["errors"] if e.get("row") is not None]
-    summary["message"] = message
+    return import_plan.plan_hydra(result, force, batch_id, progress, uploader=user)  # cross-force rows: pending
 
 
 def run_import(kind: str, data: bytes, filename: str, force_code: str, user: User | None, *,
@@ -170,12 +111,12 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
     column_map = mappings.check_fields(kind, column_map) if column_map else None
     filename = clean_filename(filename)
     sha = hashlib.sha256(data).hexdigest()
-    summary = _start_summary(kind, force, filename, sha)
+    summary = summaries.start(kind, force, filename, sha)
     phases = TwoPhases(progress)
     try:
         read = _read(kind, data, filename, force, column_map, phases.read if progress else None)
     except FileRefused as exc:
-        _refuse_file(summary, exc, column_map, force)
+        summaries.refuse_file(summary, exc, column_map, force)
         return _finish_refused(summary, kind, force, filename, sha, data, user, mode, batch)
     result = read.result
 
@@ -189,14 +130,15 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
                              options={"strict": strict, "confirm_leavers": confirm_leavers})
         db.session.add(target)
         db.session.flush()
-    plan = _plan(kind, result, force, target.id if target else None, phases.match if progress else None)
-    all_errors = _fill(summary, result, plan)
-    _note_mapping(summary, read)
+    plan = _plan(kind, result, force, target.id if target else None, phases.match if progress else None, user)
+    all_errors = summaries.fill(summary, result, plan)
+    summaries.note_mapping(summary, read)
     summary["id"] = target.id if target else None
 
     too_many = import_plan.leaver_share_too_high(plan) if kind == "roster" else None
-    _check_refusals(summary, strict=strict, too_many=too_many if mode == "commit" and not confirm_leavers else None,
-                    wrong_file=plan.wrong_file if mode == "commit" and not confirm_force else None)
+    summaries.check_refusals(summary, strict=strict,
+                             too_many=too_many if mode == "commit" and not confirm_leavers else None,
+                             wrong_file=plan.wrong_file if mode == "commit" and not confirm_force else None)
     if summary["status"] == "refused":
         if mode == "dry_run":
             return Outcome(None, summary)
@@ -207,8 +149,9 @@ def run_import(kind: str, data: bytes, filename: str, force_code: str, user: Use
             return Outcome(batch, summary)  # a preview stays a preview: the lead can confirm or cancel
         return _with_report(_finish_refused(summary, kind, force, filename, sha, data, user, mode, batch),
                             all_errors)
-    _note_confirmations(summary, too_many, plan.wrong_file)
+    summaries.note_confirmations(summary, too_many, plan.wrong_file)
     if mode == "dry_run":
+        summary["effect"] = effect.preview(plan, None, _shown_forces(plan, user, kind))
         return Outcome(None, summary)
     _remember(target, read, force, user, again=mode == "commit" and batch is not None)
     return _with_report(_store_or_apply(target, plan, summary, data, user, mode), all_errors)
@@ -219,25 +162,6 @@ def _with_report(outcome: Outcome, errors: list[RowError]) -> Outcome:
     if outcome.batch is not None:
         outcome.batch.error_report = error_report.pack(errors)
     return outcome
-
-
-def _note_confirmations(summary: dict, too_many: tuple[int, int] | None, wrong_file: str | None) -> None:
-    """What the preview must have confirmed before its commit: mass leavers, a file that looks like another force's."""
-    if too_many:
-        summary["leavers_need_confirmation"] = True
-    if wrong_file:
-        summary["force_needs_confirmation"] = True
-        summary["wrong_file"] = wrong_file
-        summary["warnings"].insert(0, {"row": None, "column": None, "message": wrong_file})
-
-
-def _start_summary(kind: str, force: Force | None, filename: str, sha: str) -> dict:
-    duplicate_of = _duplicate_of(sha, kind, force)
-    summary = _base_summary(None, kind, force, filename, sha, duplicate_of)
-    if duplicate_of:
-        summary["warnings"].append({"row": None, "column": None,
-                                    "message": f"This file was already uploaded as batch {duplicate_of}"})
-    return summary
 
 
 def _remember(target: ImportBatch, read: reading.Read, force: Force | None, user: User | None, *,
@@ -251,41 +175,38 @@ def _remember(target: ImportBatch, read: reading.Read, force: Force | None, user
     target.options = {**(target.options or {}), "column_map": read.column_map}
 
 
-def _check_refusals(summary: dict, *, strict: bool, too_many: tuple[int, int] | None,
-                    wrong_file: str | None = None) -> None:
-    """Refuse the whole file when --strict meets row errors, or, without confirmation, when it looks like another
-    force's file or a roster would make over half the force leavers."""
-    if strict and summary["errors"]:
-        _refuse(summary, f"The file has {summary['error_count']:,} row errors and --strict was asked for: "
-                         "nothing was imported. Fix the rows listed and upload it again.")
-    elif wrong_file:
-        _refuse(summary, f"{wrong_file} To go ahead, confirm it is the right file (--confirm-force, "
-                         "confirm_force=true, or tick the confirmation on the preview page).")
-    elif too_many:
-        n, before = too_many
-        _refuse(summary, f"This roster would make {n} of {before} active people leavers (more than half). "
-                         "Check it is the full roster; to go ahead, confirm the leavers "
-                         "(--confirm-leavers, or tick the confirmation on the preview page).")
+def _shown_forces(plan: import_plan.Plan, user: User | None, kind: str) -> set[str]:
+    """The forces whose change in figures the uploader is shown: those they may upload for (the CLI: every one)."""
+    forces = db.session.scalars(select(Force).where(Force.id.in_(sorted(plan.force_ids))))
+    return {f.code for f in forces if user is None or policy.can_upload(user, kind, f)}
 
 
 def _store_or_apply(target: ImportBatch, plan: import_plan.Plan, summary: dict, data: bytes, user: User | None,
                     mode: str) -> Outcome:
-    """Keep the original file, then either leave the batch waiting as a preview or apply it now."""
+    """Keep the original file and who the batch names, then either leave the batch waiting as a preview (with the
+    effect its commit would have on the figures) or apply it now."""
     if target.stored_name is None:
         target.stored_name = store_file(data)
+    lists = details.build(plan)  # before applying: an update's old values are the person's until then
+    target.preview_details = details.pack(lists)
+    summary["lists"] = details.counts(lists)
+    shown = _shown_forces(plan, user, target.kind)
     if mode == "preview":
+        summary["effect"] = effect.preview(plan, target, shown)
         target.status = "preview"
         target.summary = summary
         audit.record("import.previewed", user, force_id=target.force_id, target=f"batch {target.id}",
                      kind=target.kind, filename=target.filename)
         db.session.flush()
         return Outcome(target, summary)
+    before = effect.current_entries() if shown else []
     import_apply.apply(target, plan, rows_written=current_app.config.get("IMPORT_ROWS_WRITTEN"))
     summary["status"] = "committed"
     target.status = "committed"
     target.committed_at = utcnow()
-    target.summary = summary
     refresh_snapshots(force_ids=sorted(plan.force_ids) or None)
+    summary["effect"] = effect.after_commit(before, plan.force_ids, shown)
+    target.summary = summary
     audit.record("import.committed", user, force_id=target.force_id, target=f"batch {target.id}", kind=target.kind,
                  filename=target.filename, rows=summary["rows"], errors=summary["error_count"])
     db.session.flush()
@@ -366,24 +287,12 @@ def get_batch(batch_id: int, user: User | None) -> ImportBatch:
     return batch
 
 
-def summary_of(batch: ImportBatch) -> dict:
-    """The CONTRACT's import summary for a stored batch."""
-    summary = error_report.bounded(dict(batch.summary or {}))
-    summary.setdefault("id", batch.id)
-    # CONTRACT.md's statuses: a file waiting for its columns to be mapped was refused as it stands.
-    summary["status"] = {"processing": "preview", "mapping": "refused", "failed": "refused"}.get(batch.status,
-                                                                                             batch.status)
-    return summary
+summary_of = summaries.summary_of
 
 
 def error_report_csv(batch: ImportBatch) -> bytes:
     """Every row error of the batch as a CSV file (UTF-8 with BOM): only the headings when it had none."""
     return error_report.unpack(batch.error_report)
-
-
-def errors_of(summary: dict) -> list[RowError]:
-    """A stored summary's errors as RowErrors again."""
-    return [RowError(e.get("row") or 0, e.get("column"), e["message"]) for e in summary.get("errors", [])]
 
 
 def upload_choices(user: User) -> list[tuple[str, str]]:

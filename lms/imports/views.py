@@ -13,7 +13,7 @@ from lms.core.forms import ConfirmForm
 from lms.core.transaction import committing
 from lms.forces import service as forces
 from lms.forces.service import ForceError
-from lms.imports import background, batches, mappings, remap
+from lms.imports import background, batches, counts, details, mappings, remap, timeline
 from lms.imports.forms import UploadForm
 from lms.imports.progress import progress_message
 from lms.imports.service import (
@@ -105,22 +105,44 @@ def upload():
 @bp.route("/imports/<int:batch_id>")
 @policy.signed_in
 def batch(batch_id: int):
-    """A batch: its progress while processing, its preview, or what it did."""
+    """A batch: its progress while processing, its preview, or what it did (`list` and `page`: a page of one of the
+    lists of people it names)."""
     item = _settled_batch(batch_id)
     if item.status == "processing":
         return render_template("imports/processing.html", batch=item,
                                message=progress_message(item.progress_rows or 0, item.progress_total or 0))
     if item.status == "mapping":
         return redirect(url_for("imports.columns", batch_id=item.id))
+    return _batch_page(item)
+
+
+def _batch_page(item: ImportBatch, confirm_errors: list[dict] | None = None, status: int = 200):
+    """The batch page; `confirm_errors`: a commit refused for want of a ticked confirmation (error summary + inline)."""
     summary = summary_of(item)
     row_errors = [{**e, "help": _help_link(e, item.kind)}
                   for e in summary.get("errors", []) if e.get("row") is not None]
     file_errors = [{"text": e["message"], "href": url_for("help.index") + "#" + item.kind}
                    for e in summary.get("errors", []) if e.get("row") is None]
     shown = row_errors[:MAX_ERRORS_SHOWN]
+    lists = []
+    if summary.get("lists") and item.status in ("preview", "committed", "rolled_back"):
+        lists = details.pages_of(item, request.args.get("list"), request.args.get("page", 1, type=int))
     return render_template("imports/batch.html", batch=item, summary=summary, form=ConfirmForm(),
-                           row_errors=shown, file_errors=file_errors,
-                           more_errors=max(summary.get("error_count", len(row_errors)) - len(shown), 0))
+                           row_errors=shown, file_errors=file_errors, lists=lists,
+                           confirm_errors=confirm_errors or [], effect_text=counts.effect_text,
+                           more_errors=max(summary.get("error_count", len(row_errors)) - len(shown), 0),
+                           timeline=timeline.batch_timeline(item)), status
+
+
+@bp.route("/imports/<int:batch_id>/lists/<name>.csv")
+@policy.signed_in
+def list_csv(batch_id: int, name: str):
+    """One list of the people a batch names (added, leavers, updated, matched by name, not matched) as CSV."""
+    item = _settled_batch(batch_id)
+    if name not in details.lists_for(item.kind):
+        abort(404)
+    return Response(details.list_csv(item, name), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="batch-{item.id}-{name.replace("_", "-")}.csv"'})
 
 
 @bp.route("/imports/<int:batch_id>/errors.csv")
@@ -150,7 +172,7 @@ def progress(batch_id: int):
 @bp.post("/imports/<int:batch_id>/commit")
 @policy.signed_in
 def commit(batch_id: int):
-    """Commit a previewed batch in one transaction."""
+    """Commit a previewed batch in one transaction; without a confirmation it needs, the page says which box to tick."""
     item = _confirmed_batch(batch_id)
     try:
         with committing():
@@ -160,11 +182,24 @@ def commit(batch_id: int):
         flash(exc.message, "error")
         return redirect(url_for("imports.batch", batch_id=batch_id))
     if outcome.refused:
+        needed = CONFIRMATIONS.get(outcome.summary.get("refusal"))
+        if needed is not None and item.status == "preview":
+            field, text = needed
+            force = item.force.name + "'s" if item.force else "the right"
+            message = text.format_map({**outcome.summary, "force": force})
+            return _batch_page(item, [{"text": message, "href": "#" + field, "field": field}], 400)
         flash(outcome.summary.get("message", "The file was refused"), "error")
         return redirect(url_for("imports.batch", batch_id=batch_id))
-    flash(f"Batch {batch_id} committed: {outcome.summary['new_completions']} new completions, "
-          f"{outcome.summary['people_added']} people added, {outcome.summary['leavers']} leavers", "success")
+    flash(counts.committed_message(batch_id, outcome.summary), "success")
     return redirect(url_for("imports.batch", batch_id=batch_id))
+
+
+# A commit refused for want of a confirmation: the box to tick, and what the error says (never the CLI's flags).
+CONFIRMATIONS = {
+    "leavers": ("confirm_leavers", "Tick the box to confirm this is the full roster: it makes {leavers} of "
+                                   "{leavers_active_before} active people leavers"),
+    "force": ("confirm_force", "Tick the box to confirm this is {force} file"),
+}
 
 
 @bp.post("/imports/<int:batch_id>/cancel")
@@ -200,19 +235,23 @@ def retry(batch_id: int):
 @bp.route("/imports/<int:batch_id>/rollback", methods=["GET", "POST"])
 @policy.signed_in
 def rollback_batch(batch_id: int):
-    """Ask, then undo a committed batch."""
+    """Ask, then undo a committed batch; a roster that must wait for a later one says which to undo first."""
     item = _batch_or_404(batch_id)
     form = ConfirmForm()
+    refused, status = None, 200
     if request.method == "POST" and form.validate_on_submit():
         try:
             with committing():
                 rollback(item, _user())
         except ImportRefused as exc:
-            flash(exc.message, "error")
+            refused, status = exc.message, exc.status
+        else:
+            flash(f"Batch {batch_id} rolled back: the figures are as they were before it", "success")
             return redirect(url_for("imports.batch", batch_id=batch_id))
-        flash(f"Batch {batch_id} rolled back: the figures are as they were before it", "success")
-        return redirect(url_for("imports.batch", batch_id=batch_id))
-    return render_template("imports/rollback.html", batch=item, summary=summary_of(item), form=form)
+    blocker = batches.rollback_blocker(item)
+    return render_template("imports/rollback.html", batch=item, summary=summary_of(item), form=form, refused=refused,
+                           blocker=blocker, blocked=batches.blocked_message(blocker) if blocker else None,
+                           blocker_link=blocker is not None and policy.can_manage_batch(_user(), blocker)), status
 
 
 @bp.route("/forces/<code>/imports")

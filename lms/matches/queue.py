@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
 from sqlalchemy import func, select, update
 
+from importers.identity import name_key
 from lms.audit import service as audit
+from lms.core.errors import ServiceError
+from lms.core.text import count_of
 from lms.extensions import db
 from lms.imports.matching import ForceIndex
+from lms.matches import roster
 from lms.models import Force, HydraAttendance, LearningRecord, MatchDecision, Person, User
-from lms.reports.figures import distinct_record_columns, refresh_snapshots, unmatched_counts
+from lms.models.base import utcnow
+from lms.reports.figures import distinct_record_columns, not_pending, refresh_snapshots, unmatched_counts
 
 
-class DecisionError(ValueError):
-    """The decision cannot be recorded; the message says why."""
+class DecisionError(ServiceError):
+    """The decision cannot be recorded; the message says why and names the learner."""
 
 
 @dataclass
@@ -33,11 +39,13 @@ class WaitingLearner:
         return f"{self.first_name or ''} {self.last_name or ''}".strip() or "(no name)"
 
 
-def waiting(force: Force, limit: int = 200) -> tuple[list[WaitingLearner], int]:
-    """Up to `limit` waiting learners (one per identity) with up to three likely people each; and the total."""
+def waiting(force: Force, limit: int | None = 200) -> tuple[list[WaitingLearner], int]:
+    """Up to `limit` (None: all) waiting learners (one per identity) with up to three likely people each; and
+    the total."""
     learners: dict[str, WaitingLearner] = {}
     for kind, model in (("College Learn", LearningRecord), ("Hydra", HydraAttendance)):
-        waiting_here = (model.force_id == force.id, model.person_id.is_(None), model.dismissed.is_(False))
+        waiting_here = (model.force_id == force.id, model.person_id.is_(None), model.dismissed.is_(False),
+                        *not_pending(model))  # another force's pending lines wait in lms.pending's queue
         # Records repeated across uploads count once.
         distinct_records = select(*distinct_record_columns(model)).where(*waiting_here).distinct().subquery()
         counts = dict(db.session.execute(
@@ -69,6 +77,30 @@ def waiting(force: Force, limit: int = 200) -> tuple[list[WaitingLearner], int]:
     return shown, len(ordered)
 
 
+@dataclass
+class QueuePage:
+    """The unmatched page: the waiting learners, and the roster search one of them asked for (no-JS fallback)."""
+
+    learners: list[WaitingLearner]
+    total: int
+    searching: str | None = None  # the identity whose "search the roster" was used
+    query: str = ""
+    found: list[Person] = field(default_factory=list)
+
+
+def page(force: Force, searching: str | None = None, query: str | None = None) -> QueuePage:
+    """The waiting learners with their suggestions; with `searching` and `query`, the force's active people the
+    search finds for that learner (those already suggested to them are left out)."""
+    learners, total = waiting(force)
+    out = QueuePage(learners, total)
+    target = next((w for w in learners if w.identity_key == searching), None)
+    if target is not None:
+        out.searching, out.query = searching, (query or "").strip()[:roster.MAX_QUERY]
+        suggested = {person.id for person, _ in target.candidates}
+        out.found = [p for p in roster.search(force, out.query) if p.id not in suggested]
+    return out
+
+
 def forces_waiting() -> list[tuple[Force, int]]:
     """Forces with records in their unmatched queue, most waiting first."""
 
@@ -79,28 +111,63 @@ def forces_waiting() -> list[tuple[Force, int]]:
 
 def _records(force: Force, key: str):
     for model in (LearningRecord, HydraAttendance):
-        yield model, (model.force_id == force.id, model.identity_key == key, model.person_id.is_(None))
+        yield model, (model.force_id == force.id, model.identity_key == key, model.person_id.is_(None),
+                      *not_pending(model))
 
 
-def confirm(force: Force, key: str, person_id: int, user: User | None) -> int:
+def learner(force: Force, key: str, *, waiting_only: bool = False) -> WaitingLearner:
+    """The learner an identity stands for, as their records name them, with how many records they have (or have
+    waiting in the queue); a record repeated across uploads counts once."""
+    found = WaitingLearner(key, None, None, None, None, 0)
+    for kind, model in (("College Learn", LearningRecord), ("Hydra", HydraAttendance)):
+        where = (model.force_id == force.id, model.identity_key == key, *not_pending(model))
+        if waiting_only:
+            where = (*where, model.person_id.is_(None), model.dismissed.is_(False))
+        staff, email, first, last = db.session.execute(
+            select(func.min(model.staff_number), func.min(model.email), func.min(model.first_name),
+                   func.min(model.last_name)).where(*where)).one()
+        distinct_records = select(*distinct_record_columns(model)).where(*where).distinct().subquery()
+        n = int(db.session.scalar(select(func.count()).select_from(distinct_records)) or 0)
+        if n:
+            found.kinds.add(kind)
+            found.records += n
+            found.staff_number = found.staff_number or staff
+            found.email = found.email or email
+            found.first_name = found.first_name or first
+            found.last_name = found.last_name or last
+    return found
+
+
+def similarity(found: WaitingLearner, person: Person) -> float:
+    """How alike the learner's name and the person's are, 0-100, as the queue's suggestions score them."""
+    return float(fuzz.token_sort_ratio(name_key(found.first_name, found.last_name),
+                                       name_key(person.forename, person.surname)))
+
+
+def confirm(force: Force, key: str, person_id: int, user: User | None, *, refresh: bool = True,
+            via: str | None = None) -> int:
     """Tie every waiting record with this identity to the person, and remember it for later uploads."""
     person = db.session.get(Person, person_id)
+    found = learner(force, key)
     if person is None or person.force_id != force.id:
-        raise DecisionError("Choose a person from this force's roster")
-    _remember(force, key, person.id, "confirmed", user)
+        raise DecisionError(f"Choose a person from {force.name}'s roster for {found.name}, or dismiss their records",
+                            field=key)
+    _remember(force, key, person.id, "confirmed", user, similarity(found, person))
     n = 0
     for model, where in _records(force, key):
         n += db.session.execute(update(model).where(*where).values(person_id=person.id, match_method="confirmed",
                                                                    dismissed=False)).rowcount
-    refresh_snapshots(force_ids=[force.id])
-    audit.record("unmatched.confirmed", user, force_id=force.id, target=f"person {person.id}", records=n)
+    if refresh:
+        refresh_snapshots(force_ids=[force.id])
+    details = {"via": via} if via else {}
+    audit.record("unmatched.confirmed", user, force_id=force.id, target=f"person {person.id}", records=n, **details)
     db.session.flush()
     return n
 
 
 def dismiss(force: Force, key: str, user: User | None) -> int:
     """Take the identity out of the queue (not one of ours); the records are kept and never count."""
-    _remember(force, key, None, "dismissed", user)
+    _remember(force, key, None, "dismissed", user, None)
     n = 0
     for model, where in _records(force, key):
         n += db.session.execute(update(model).where(*where).values(dismissed=True)).rowcount
@@ -111,15 +178,20 @@ def dismiss(force: Force, key: str, user: User | None) -> int:
 
 
 def decide(force: Force, key: str, choice: str, user: User | None) -> str:
-    """Carry out the lead's choice for a learner's records ("dismiss", or a person's id); says what was done."""
+    """Carry out the lead's choice for a learner's records ("dismiss", or a person's id); says what was done.
+
+    A refusal (no choice, a person of another force) raises DecisionError naming the learner, with the learner's
+    identity as its field, so the page can put the error on their question."""
     if choice == "dismiss":
-        return f"Dismissed {dismiss(force, key, user)} records: they are kept but never count"
+        return f"Dismissed {count_of(dismiss(force, key, user), 'record')}: they are kept but never count"
     if choice.isdigit():
-        return f"Matched {confirm(force, key, int(choice), user)} records; later uploads will match this learner too"
-    raise DecisionError("Choose a person, or dismiss the records")
+        n = confirm(force, key, int(choice), user)
+        return f"Matched {count_of(n, 'record')}; later uploads will match this learner too"
+    raise DecisionError(f"Choose a person for {learner(force, key).name}, or dismiss their records", field=key)
 
 
-def _remember(force: Force, key: str, person_id: int | None, decision: str, user: User | None) -> None:
+def _remember(force: Force, key: str, person_id: int | None, decision: str, user: User | None,
+              score: float | None) -> None:
     row = db.session.scalar(select(MatchDecision).where(MatchDecision.force_id == force.id,
                                                         MatchDecision.identity_key == key))
     if row is None:
@@ -128,3 +200,9 @@ def _remember(force: Force, key: str, person_id: int | None, decision: str, user
     row.person_id = person_id
     row.decision = decision
     row.decided_by_id = user.id if user else None
+    row.decided_at = utcnow()
+    row.similarity = score
+    # The newest batch the decided records came from: the decisions page links to it.
+    row.batch_id = max((b for model, where in _records(force, key)
+                        for b in [db.session.scalar(select(func.max(model.batch_id)).where(*where))] if b is not None),
+                       default=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, utcnow
@@ -36,6 +36,9 @@ class ImportBatch(Base):
     # Every row error, gzipped CSV (lms.imports.error_report); the summary lists only the first 1,000. Deferred:
     # loaded only when the report is downloaded.
     error_report: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # Who the batch names (people added, leavers, updates old -> new, name matches, unmatched learners), gzipped
+    # JSON (lms.imports.details). Deferred: loaded only when a list is shown or downloaded.
+    preview_details: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     progress_rows: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     # A "processing" batch waits for a worker (lms.imports.worker): the one that claims it sets claimed_at (one
@@ -104,12 +107,18 @@ class HydraSession(Base):
 
 
 class HydraAttendance(Base):
-    """One delegate line of a Hydra register, credited to the delegate's own force."""
+    """One delegate line of a Hydra register, credited to the delegate's own force.
+
+    A line for a force the uploader may not upload for is `pending` (DESIGN.md "Hydra register"): matched like any
+    other, but counted nowhere until that force's lead, its ROCU or an admin accepts it. A declined line stays
+    pending for good (kept for the audit trail, never counted); `review` says which it was, who and when.
+    """
 
     __tablename__ = "hydra_attendance"
     __table_args__ = (
         Index("ix_hydra_person", "person_id", "attended", "session_date"),
         Index("ix_hydra_force_person", "force_id", "person_id"),
+        Index("ix_hydra_force_pending", "force_id", "pending", "review"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,5 +137,9 @@ class HydraAttendance(Base):
     first_name: Mapped[str | None] = mapped_column(String(120))
     last_name: Mapped[str | None] = mapped_column(String(120))
     identity_key: Mapped[str] = mapped_column(String(600))
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    review: Mapped[str | None] = mapped_column(String(10))  # None (waiting or never pending), accepted, declined
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     session: Mapped[HydraSession] = relationship(back_populates="attendances")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.models.base import Base, utcnow
@@ -116,3 +116,7 @@ class MatchDecision(Base):
     decision: Mapped[str] = mapped_column(String(20))  # confirmed, dismissed
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The newest batch among the decided records (the decisions page links to it; gone once rolled back and purged),
+    # and the similarity of the chosen person's name when the lead took a suggestion (None: searched or dismissed).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
+    similarity: Mapped[float | None] = mapped_column(Float)

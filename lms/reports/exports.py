@@ -14,22 +14,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from lms.compliance.rules import MODULES, round_half_up
+from lms.core.csv_text import safe_cell
 from lms.reports.pages import data_quality
 from lms.reports.people import outstanding_text
 from lms.reports.status import force_status
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "dd/mm/yyyy"
-
-
-def safe_cell(value):
-    """Neutralise text a spreadsheet would run as a formula by prefixing an apostrophe.
-
-    Leading spaces are looked through: some spreadsheets trim them before deciding a cell is a formula.
-    """
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 HEADERS = [

@@ -63,7 +63,7 @@ def unmatched_counts(force_ids: list[int] | None = None) -> dict[int, int]:
     for model in (LearningRecord, HydraAttendance):
         waiting = (
             select(model.force_id, *distinct_record_columns(model))
-            .where(model.person_id.is_(None), model.dismissed.is_(False))
+            .where(model.person_id.is_(None), model.dismissed.is_(False), *not_pending(model))
             .distinct()
         )
         if force_ids is not None:
@@ -72,6 +72,12 @@ def unmatched_counts(force_ids: list[int] | None = None) -> dict[int, int]:
         for force_id, n in db.session.execute(select(sub.c.force_id, func.count()).group_by(sub.c.force_id)):
             counts[force_id] = counts.get(force_id, 0) + int(n)
     return counts
+
+
+def not_pending(model) -> tuple:
+    """The condition that keeps another force's pending Hydra lines (lms.pending) out of a query of `model`'s
+    records: they are not the force's until accepted, and a declined one never is."""
+    return (HydraAttendance.pending.is_(False),) if model is HydraAttendance else ()
 
 
 def distinct_record_columns(model) -> tuple:
@@ -88,7 +94,7 @@ def record_counts(force_ids: list[int] | None = None) -> dict[int, int]:
     """
     counts: dict[int, int] = {}
     for model in (LearningRecord, HydraAttendance):
-        q = select(model.force_id, func.count()).group_by(model.force_id)
+        q = select(model.force_id, func.count()).where(*not_pending(model)).group_by(model.force_id)
         if force_ids is not None:
             q = q.where(model.force_id.in_(force_ids))
         for force_id, n in db.session.execute(q):

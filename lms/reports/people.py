@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, not_, or_, select
 
 from importers.identity import name_key, staff_key
-from lms.compliance import rules
 from lms.compliance import sql as rules_sql
 from lms.compliance.rules import PersonFacts, PersonStatus, person_status
 from lms.extensions import db
@@ -162,7 +161,7 @@ def person_records(person: Person) -> dict:
     hydra = db.session.execute(
         select(HydraAttendance, ImportBatch)
         .join(ImportBatch, ImportBatch.id == HydraAttendance.batch_id)
-        .where(HydraAttendance.person_id == person.id)
+        .where(HydraAttendance.person_id == person.id, HydraAttendance.pending.is_(False))
         .order_by(HydraAttendance.session_date)
     ).all()
     return {"learning": learning, "hydra": hydra}
@@ -174,31 +173,61 @@ SHOW_CHOICES = ("outstanding", "overdue", "not_yet_due", "all", "exempt")
 REQUIREMENT_LABELS = {"M1": "Module 1", "M2": "Module 2", "M3": "Module 3", "M4": "Module 4", "HYDRA": "Hydra session"}
 
 
+PACKAGE_CHOICES = ("elearning", "hydra")
+# The orders the people list offers (?sort=, with ?order=descending to reverse): each a tuple of columns, the
+# first the one its heading names, the rest breaking ties so that paging is stable.
+SORTS = {
+    "name": (Person.surname, Person.forename, Person.id),
+    "staff_number": (Person.staff_key, Person.id),
+    "department": (Person.department, Person.surname, Person.forename, Person.id),
+    "role_category": (Person.role_category, Person.surname, Person.forename, Person.id),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class PeopleFilter:
-    """What the people list shows: outstanding only, all, or the exempt; by department, role category and text."""
+    """What the people list shows: outstanding only, all, or the exempt; by package, department, role category and
+    text; in which order."""
 
     show: str = "outstanding"
     department: str = ""
     role_category: str = ""
     query: str = ""
+    package: str = ""
+    sort: str = "name"
+    descending: bool = False
 
     @classmethod
     def from_args(cls, args) -> PeopleFilter:
         """Read the filter from request arguments, ignoring anything unexpected."""
         show = args.get("show", "outstanding")
+        package = args.get("package", "")
+        sort = args.get("sort", "name")
         return cls(
             show=show if show in SHOW_CHOICES else "outstanding",
             department=(args.get("department") or "").strip(),
             role_category=(args.get("role_category") or "").strip(),
             query=(args.get("q") or "").strip()[:100],
+            package=package if package in PACKAGE_CHOICES else "",
+            sort=sort if sort in SORTS else "name",
+            descending=args.get("order") == "descending",
         )
 
     def as_args(self) -> dict[str, str]:
         """The filter as query-string arguments (only those set), for links and downloads."""
         out = {"show": self.show, "department": self.department, "role_category": self.role_category,
-               "q": self.query}
+               "q": self.query, "package": self.package, "sort": "" if self.sort == "name" else self.sort,
+               "order": "descending" if self.descending else ""}
         return {k: v for k, v in out.items() if v}
+
+
+def package_condition(package: str, show: str, done: rules_sql.Progress):
+    """People the package filter keeps: with that package still to do when the list shows training still to do,
+    else everyone required to do it."""
+    required = rules_sql.elearning_required() if package == "elearning" else rules_sql.hydra_required()
+    if show not in ("outstanding", "overdue", "not_yet_due"):
+        return required
+    return and_(required, not_(done.elearning_done() if package == "elearning" else done.hydra_done()))
 
 
 def show_conditions(as_of: date, done: rules_sql.Progress) -> dict:
@@ -229,6 +258,8 @@ def _filtered(force: Force, as_of: date, flt: PeopleFilter, columns):
         q = q.where(Person.role_category == flt.role_category)
     if flt.query:
         q = q.where(_text_condition(flt.query))
+    if flt.package:
+        q = q.where(package_condition(flt.package, flt.show, done))
     return q
 
 
@@ -243,7 +274,8 @@ def filtered_people(force: Force, as_of: date, flt: PeopleFilter, *, offset: int
                     limit: int | None = None) -> tuple[list[PersonLine], int]:
     """One page of the people matching the filter, with statuses, and how many match in all."""
     total = db.session.scalar(_filtered(force, as_of, flt, [func.count()]))
-    q = _filtered(force, as_of, flt, _ROW_COLUMNS).order_by(*_ORDER).offset(offset)
+    order = [(c.desc() if flt.descending else c.asc()).nulls_last() for c in SORTS[flt.sort]]
+    q = _filtered(force, as_of, flt, _ROW_COLUMNS).order_by(*order).offset(offset)
     if limit is not None:
         q = q.limit(limit)
     return with_statuses(_rows(q), as_of), int(total or 0)
@@ -297,88 +329,9 @@ def due_text(status: PersonStatus) -> str:
     return f"due {status_date(status.due_date)}"
 
 
-@dataclass(frozen=True, slots=True)
-class RecordExplanation:
-    """One record matched to a person, whether it counts on the date and why, and the upload it came from."""
-
-    requirement: str
-    day: date | None
-    status: str
-    counts: bool
-    reason: str
-    batch: ImportBatch
-    row: int
-    match_method: str | None
-
-
 def status_date(day: date | None) -> str:
     """A date as the pages write it: 3 March 2026 (empty for none)."""
     return day.strftime("%-d %B %Y") if day else ""
-
-
-def _reason(verdict: str, record, person: Person, as_of: date) -> str:
-    """The words for a `rules.record_verdicts` verdict on a College Learn record or a Hydra attendance."""
-    hydra = isinstance(record, HydraAttendance)
-    label = "Hydra" if hydra else REQUIREMENT_LABELS.get(record.requirement_code, record.requirement_code)
-    if verdict == rules.NOT_DONE:
-        return (f"“{record.attendance}” does not count as attending" if hydra
-                else f"“{record.status}” is not a completion")
-    reasons = {
-        rules.UNDATED: "No completion date",
-        rules.LATER: f"{'Session' if hydra else 'Completed'} after {status_date(as_of)}",
-        rules.EXPIRED: f"Expired: {'Hydra sessions' if hydra else 'completions'} before "
-                       f"{status_date(_counts_from(as_of, hydra))} no longer count",
-        rules.LEFT: "They have left the force: leavers never count",
-        rules.EXEMPT: f"They are exempt until {status_date(person.exempt_until)}: exempt people count nowhere",
-        rules.NOT_REQUIRED: f"{'Hydra' if hydra else 'E-learning'} is not required of them: the record is kept but "
-                            "never counts",
-        rules.COUNTS: "The first session attended" if hydra else f"The earliest completion of {label}",
-        rules.SUPERSEDED: "An earlier session already counts" if hydra else f"An earlier completion of {label} "
-                          "already counts",
-    }
-    return reasons[verdict]
-
-
-def _counts_from(as_of: date, hydra: bool) -> date | None:
-    """The earliest date a completion (or session) still counts from under the package's validity."""
-    return rules.valid_from(as_of, due_dates.current_policy().validity_months("hydra" if hydra else "elearning"))
-
-
-def _fact(record) -> tuple[str, bool, date | None, str]:
-    """(requirement code, done, day, status as uploaded) of a College Learn record or a Hydra attendance."""
-    if isinstance(record, HydraAttendance):
-        return rules.HYDRA, record.attended, record.session_date, record.attendance
-    return record.requirement_code, record.completed, record.completed_on, record.status
-
-
-def _explained(status: PersonStatus, person: Person, rows: list, as_of: date) -> list[RecordExplanation]:
-    """Each (record, batch) with whether it counts and why, judged by `rules.record_verdicts`."""
-    facts = [_fact(record) for record, _ in rows]
-    verdicts = rules.record_verdicts(status, [(code, done, day) for code, done, day, _ in facts], as_of)
-    return [
-        RecordExplanation(code, day, shown, verdict == rules.COUNTS, _reason(verdict, record, person, as_of), batch,
-                          record.source_row, record.match_method)
-        for (record, batch), (code, _, day, shown), verdict in zip(rows, facts, verdicts, strict=True)
-    ]
-
-
-def explain_person(person: Person, as_of: date) -> dict:
-    """The 'why' behind one person's status on ``as_of``: what counts, what is missing, and each record's upload.
-
-    Returns {"status": PersonStatus, "learning": [RecordExplanation], "hydra": [RecordExplanation],
-    "outstanding": text, "roster": {"created": ImportBatch|None, "updated": ImportBatch|None}, "due": their due
-    date in words (`due_text`), "grace_days"}. The status and
-    each record's verdict come from `lms.compliance.rules`, the rules the figures are checked against.
-    """
-    status = person_status(facts_for([person])[person.id], as_of, due_dates.current_policy())
-    records = person_records(person)
-    roster = {
-        "created": db.session.get(ImportBatch, person.created_batch_id) if person.created_batch_id else None,
-        "updated": db.session.get(ImportBatch, person.updated_batch_id) if person.updated_batch_id else None,
-    }
-    return {"status": status, "learning": _explained(status, person, records["learning"], as_of),
-            "hydra": _explained(status, person, records["hydra"], as_of), "outstanding": outstanding_text(status),
-            "roster": roster, "due": due_text(status), "grace_days": grace_days()}
 
 
 def person_in_force(force: Force, person_id: int) -> Person | None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from lms import policy
 from lms.compliance.rules import percent
 from lms.core import clock
+from lms.core.date_input import read_submitted
 from lms.forces import service as forces
 from lms.forces.service import ForceError
-from lms.reports import charts, exports, figures, pages
+from lms.reports import charts, explain, exports, figures, pages
 from lms.reports import people as people_service
 from lms.reports.dashboard import forces_by_region
 
@@ -35,22 +36,13 @@ def dashboard():
 
 
 def _as_of() -> tuple[date, str | None]:
-    """The ?as_of= date of a page, or today and an error message fit for the error summary."""
-    value = (request.args.get("as_of") or "").strip()
+    """The date of a page's figures, from its GOV.UK date input (?as_of-day=31&as_of-month=3&as_of-year=2026) or
+    the single ?as_of=2026-03-31 that links and the downloads use; else today and a message for the error summary.
+    The entry is kept in ``g.as_of_input`` for the page's date input (reports/_macros.html)."""
     today = clock.today()
-    if not value:
-        return today, None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return today, "Enter the date as year-month-day, for example 2026-03-31"
-    if len(value) != 10:
-        return today, "Enter the date as year-month-day, for example 2026-03-31"
-    if day > today:
-        return today, "The date must be today or in the past"
-    if day < EARLIEST:
-        return today, "The date must be in 2020 or later"
-    return day, None
+    entry = read_submitted(request.args, "as_of", "Figures as of", legacy=True, earliest=EARLIEST, latest=today)
+    g.as_of_input = entry
+    return (entry.value or today), entry.error
 
 
 def _download_as_of() -> date:
@@ -140,22 +132,30 @@ def league_table():
     as_of, problem = _as_of()
     page = pages.league_page(as_of)
     visible_codes, visible_regions = _visible()
-    return render_template("reports/league_table.html", page=page, problem=problem,
+    all_columns = _all_columns()
+    return render_template("reports/league_table.html", page=page, problem=problem, all_columns=all_columns,
                            as_of_value=request.args.get("as_of", "") if problem else as_of.isoformat(),
-                           rows=_league_rows(page, visible_codes, visible_regions))
+                           rows=_league_rows(page, visible_codes, visible_regions, all_columns))
 
 
-# Rendered rows of the league table per process, keyed by the page's cache key and what the user may open.
+def _all_columns() -> bool:
+    """Whether the reader chose "Show all columns" (?columns=all): kept in the address, so it needs no script."""
+    return request.args.get("columns") == "all"
+
+
+# Rendered rows of the league table per process, keyed by the page's cache key, what the user may open and the
+# columns shown.
 _ROWS_CACHE: dict = {}
 
 
-def _league_rows(page: dict, visible_codes: frozenset, visible_regions: frozenset) -> Markup:
-    """The table's rows as HTML: hundreds of cells, so rendered once per snapshot version and visibility."""
-    key = (page["cache_key"], visible_codes, visible_regions) if page["cache_key"] is not None else None
+def _league_rows(page: dict, visible_codes: frozenset, visible_regions: frozenset, all_columns: bool) -> Markup:
+    """The table's rows as HTML: hundreds of cells, so rendered once per snapshot version, visibility and columns."""
+    key = (page["cache_key"], visible_codes, visible_regions, all_columns) if page["cache_key"] is not None else None
     if key is not None and key in _ROWS_CACHE:
         return _ROWS_CACHE[key]
     html = Markup(render_template("reports/_league_rows.html", forces=page["forces"],  # noqa: S704 - autoescaped
-                                  visible_codes=visible_codes, visible_regions=visible_regions))
+                                  visible_codes=visible_codes, visible_regions=visible_regions,
+                                  all_columns=all_columns))
     if key is not None:
         if len(_ROWS_CACHE) > 64 or any(k[0] != page["cache_key"] for k in _ROWS_CACHE):
             _ROWS_CACHE.clear()
@@ -210,7 +210,7 @@ def region_page(slug: str):
     forces = [e for e in page["forces"] if e["code"] in codes]
     totals = {key: pages.sum_counts([f[key] for f in forces]) for key in ("elearning", "hydra", "overall")}
     return render_template("reports/region.html", region=region, page=page, forces=forces, totals=totals,
-                           problem=problem,
+                           problem=problem, all_columns=_all_columns(),
                            as_of_value=request.args.get("as_of", "") if problem else as_of.isoformat())
 
 
@@ -274,7 +274,7 @@ def person(code: str, person_id: int):
     if who is None:
         abort(404)
     as_of, problem = _as_of()
-    why = people_service.explain_person(who, as_of)
+    why = explain.explain_person(who, as_of)
     return render_template("reports/person.html", force=force, person=who, why=why, as_of=as_of, problem=problem,
                            as_of_value=request.args.get("as_of", "") if problem else as_of.isoformat(),
                            labels=people_service.REQUIREMENT_LABELS)

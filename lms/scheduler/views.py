@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from lms import policy
 from lms.core.clock import local_time
+from lms.core.forms import form_status
 from lms.core.transaction import committing
 from lms.emails import publish
 from lms.scheduler import missed
@@ -56,7 +57,7 @@ def edit(job_id: str):
                   "up the change within a minute.", "success")
             return redirect(url_for("scheduler.index"))
     return render_template("scheduler/edit.html", setting=setting, form=form, tz=current_app.config["TIMEZONE"],
-                           describe=schedules.describe)
+                           describe=schedules.describe), form_status(form)
 
 
 @bp.route("/admin/schedules/publish-step", methods=["POST"])

@@ -6,6 +6,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from lms import policy
+from lms.pending import service as pending
 from lms.reports.pages import region_slug
 
 
@@ -25,6 +26,8 @@ def nav_items() -> list[dict]:
         items.append(("imports.upload", "Upload", {}))
     if current_user.role in (policy.ADMIN, policy.FORCE_LEAD):
         items.append(("matches.unmatched_home", "Unmatched", {}))
+    if current_user.role in (policy.ADMIN, policy.FORCE_LEAD, policy.REGIONAL) and pending.waiting_for(current_user):
+        items.append(("pending.pending_home", "Pending", {}))  # only when another force's register sent lines
     if policy.can_publish(current_user):
         items.append(("emails.publish", "Publish", {}))
     if current_user.role == policy.ADMIN:
@@ -41,3 +44,9 @@ def init_app(app: Flask) -> None:
     """Make the navigation and the access rules available to every template."""
     app.add_template_global(nav_items)
     app.add_template_global(policy, "policy")
+    app.add_template_global(pending_waiting)
+
+
+def pending_waiting(force) -> int:
+    """Lines other forces' Hydra registers sent to `force`, waiting to be accepted (the force page's count)."""
+    return pending.waiting_counts([force.id]).get(force.id, 0)

@@ -1,4 +1,5 @@
-"""match_decision.batch_id: the batch a force lead's decision was made from (filled in by the decisions work)
+"""match_decision.batch_id and similarity: the batch a force lead's decision was made from (the newest batch among
+the decided records) and how similar the chosen person's name was, for the decisions page
 
 Revision ID: 0009
 Revises: 0008
@@ -16,8 +17,15 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('match_decision', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('batch_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('similarity', sa.Float(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_match_decision_batch_id_import_batch'), 'import_batch',
+                                    ['batch_id'], ['id'], ondelete='SET NULL')
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('match_decision', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_match_decision_batch_id_import_batch'), type_='foreignkey')
+        batch_op.drop_column('similarity')
+        batch_op.drop_column('batch_id')

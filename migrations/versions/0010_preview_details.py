@@ -1,4 +1,4 @@
-"""import_batch.preview_details: who a preview adds, makes leavers, updates and matches by name (filled in by the previews work)
+"""import_batch.preview_details: who a preview adds, makes leavers, updates and matches by name (gzipped JSON, loaded only when a list is shown)
 
 Revision ID: 0010
 Revises: 0009
@@ -16,8 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('preview_details', sa.LargeBinary(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.drop_column('preview_details')

@@ -50,14 +50,15 @@ def test_newest_first_with_london_times_and_details(signed_in, log):
     html = get(client)
 
     assert rows(html)[2:] == [log["new"].id, log["midnight"].id, log["old"].id]
-    assert "sign_in.succeeded" in html.split(f'data-event="{log["new"].id}"')[0]
+    assert "Signed in" in html.split(f'data-event="{log["new"].id}"')[0]
     row = re.search(rf'data-event="{log["midnight"].id}">.*?</tr>', html, re.S).group(0)
     assert "1 July 2025, 00:30 BST" in row
-    assert "boss@example.invalid" in row and "force.updated" in row and "Essex Police" in row
-    assert "personal_reminders</span>: yes" in row
+    assert "boss@example.invalid" in row and "Force settings changed" in row and "Essex Police" in row
+    assert "force.updated" not in row  # the action in words, never its code
+    assert "Personal reminders</span>: yes" in row
     assert "10 January 2025, 12:00 GMT" in html
     row = re.search(rf'data-event="{log["new"].id}">.*?</tr>', html, re.S).group(0)
-    assert "role</span>: national" in row and "region</span>: none" in row
+    assert "Role</span>: MSOICU (national)" in row and "Region</span>: none" in row
 
 
 def test_filter_by_action(signed_in, log):
@@ -107,7 +108,8 @@ def test_a_wrong_date_is_named_in_the_error_summary(signed_in, log):
 
     assert response.status_code == 400
     summary = re.search(r'<div class="govuk-error-summary".*?</ul>', html, re.S).group(0)
-    assert 'href="#date_from"' in summary and 'href="#date_to"' in summary
+    assert 'href="#date_from-day"' in summary and 'href="#date_to-day"' in summary
+    assert "From date must be a real date" in summary and "To date must be a real date" in summary
     assert len(rows(html)) >= 3  # the other filters still apply; the wrong ones are ignored
 
 
@@ -117,7 +119,7 @@ def test_to_before_from_is_refused(signed_in, log):
     response = client.get("/admin/audit", query_string={"date_from": "2/7/2025", "date_to": "1/7/2025"})
 
     assert response.status_code == 400
-    assert "To must be the same as or after From" in response.get_data(as_text=True)
+    assert "To date must be the same as or after the from date" in response.get_data(as_text=True)
 
 
 def test_fifty_to_a_page_and_filters_kept_across_pages(signed_in, db):
@@ -131,7 +133,7 @@ def test_fifty_to_a_page_and_filters_kept_across_pages(signed_in, db):
     beyond = get(client, action="test.event", page=99)
 
     assert len(rows(first)) == 50 and len(rows(third)) == 20
-    assert "120 events, page 1 of 3" in first
+    assert "Showing 1–50 of 120 events" in first and "Showing 101–120 of 120 events" in third
     assert ">t119<" in first and ">t0<" in third  # newest first
     assert 'href="/admin/audit?page=2&amp;action=test.event"' in first
     assert rows(beyond) == rows(third)  # past the end: the last page

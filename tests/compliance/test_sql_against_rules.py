@@ -25,7 +25,7 @@ from sqlalchemy import select
 from lms.compliance import rules
 from lms.compliance.rules import DEFAULT_RULES, MODULES, DuePolicy, PersonFacts, force_figures, person_status
 from lms.models import DueDateSetting, Force, HydraAttendance, HydraSession, ImportBatch, LearningRecord, Person
-from lms.reports import figures, pages, people
+from lms.reports import explain, figures, pages, people
 
 FORCES = ("kent", "essex")
 BASE = date(2026, 3, 1)
@@ -224,7 +224,7 @@ def check_people(built: Built, code: str, as_of: date) -> None:
 
 def check_explanations(db, built: Built, as_of: date, most: int = 5) -> None:
     for fact in [f for facts in built.facts.values() for f in facts][:most]:
-        explained = people.explain_person(db.session.get(Person, fact.person_id), as_of)
+        explained = explain.explain_person(db.session.get(Person, fact.person_id), as_of)
         status = person_status(fact, as_of, built.due)
         assert explained["status"] == status
         counted = [r for r in explained["learning"] + explained["hydra"] if r.counts]

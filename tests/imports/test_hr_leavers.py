@@ -82,4 +82,4 @@ def test_the_preview_page_reports_leavers_marked_in_the_file(signed_in):
         io.BytesIO(hr_extract([person("K001"), person("K002", status="Inactive")])), "hr2.csv")},
         content_type="multipart/form-data")
     page = client.get(response.location).get_data(as_text=True)
-    assert re.search(r"Leavers\s*</dt>.*?1 \(1 marked as gone in the file\)", page, re.DOTALL)
+    assert re.search(r"Leavers\s*</dt>.*?1 leaver \(1 marked as gone in the file\)", page, re.DOTALL)

@@ -101,12 +101,12 @@ def test_web_unrecognised_export_is_mapped_previewed_committed_and_remembered(si
     assert "Check what this file will change" in page and "Course ← Programme" in page
     # "Achieved" is not a status the service knows: listed with its count, not complete until mapped.
     assert "Values the service does not know" in page and "“Achieved” (4 rows)" in page
-    assert shown(page, "New completions") == "0"
+    assert shown(page, "New completions") == "0 modules newly completed"
 
     response = client.post(f"/imports/{batch_id}/values", data={"value-0": "complete"})
     page = client.get(response.location).get_data(as_text=True)
     assert "Values the service does not know" not in page
-    assert shown(page, "New completions") == "4"
+    assert shown(page, "New completions") == "4 modules newly completed"
     page = client.post(f"/imports/{batch_id}/commit", follow_redirects=True).get_data(as_text=True)
     assert "committed" in page
     assert kent()["elearning"]["complete"] == 1 and kent()["modules"]["M1"] == 1
@@ -118,7 +118,7 @@ def test_web_unrecognised_export_is_mapped_previewed_committed_and_remembered(si
     batch_id = int(response.location.rsplit("/", 1)[1])
     page = client.get(response.location).get_data(as_text=True)
     assert "Check what this file will change" in page and "Values the service does not know" not in page
-    assert shown(page, "New completions") == "1"
+    assert shown(page, "New completions") == "1 module newly completed"
 
     actions = audit_actions()
     assert "import.needs_mapping" in actions and "import.mapping_saved" in actions
@@ -340,7 +340,7 @@ def test_web_ambiguous_headings_are_asked_not_guessed(signed_in):
     ids = field_ids(page)
     response = client.post(f"/imports/{_id(response)}/columns", data={ids["Staff number"]: "Staff ref"})
     page = client.get(response.location).get_data(as_text=True)
-    assert shown(page, "People added") == "2"
+    assert shown(page, "People added") == "2 people"
     client.post(f"/imports/{_id(response)}/commit")
     assert kent()["overall"]["relevant"] == 2
 

@@ -105,7 +105,7 @@ def test_a_large_file_is_read_in_the_background_with_progress(app, signed_in):
     assert "Reading your file" in first.get_data(as_text=True) or first.status_code == 200
     db.session.expire_all()
     page = client.get(f"/imports/{batch_id}").get_data(as_text=True)
-    assert "Check what this file will change" in page and "3000" in page
+    assert "Check what this file will change" in page and "3,000 people" in page
 
 
 def test_api_imports_create_read_and_rollback(app, create_user, client):

@@ -86,8 +86,12 @@ def test_the_preview_says_so_and_commits_only_with_the_box_ticked(signed_in, run
     assert "Most rows (48 of 48) name Essex Police in the Organisation column, not Kent Police" in page
     assert "Yes, I have checked: this is Kent Police's file" in page
 
-    unticked = client.post(batch_url + "/commit", follow_redirects=True).get_data(as_text=True)
-    assert "To go ahead, confirm it is the right file" in unticked
+    unticked = client.post(batch_url + "/commit", follow_redirects=True)
+    text = html.unescape(unticked.get_data(as_text=True))
+    # The web user is told which box to tick (error summary + inline error), never the CLI's --confirm-force.
+    assert unticked.status_code == 400 and "There is a problem" in text and 'href="#confirm_force"' in text
+    assert 'id="confirm_force-error"' in text and "Tick the box to confirm this is Kent Police's file" in text
+    assert "--confirm-force" not in text
     ticked = client.post(batch_url + "/commit", data={"confirm_force": "yes"}, follow_redirects=True)
     assert f"Batch {batch_url.rsplit('/', 1)[1]} committed" in ticked.get_data(as_text=True)
 

@@ -36,7 +36,7 @@ def links(html: str) -> set[str]:
 
 def test_league_table_shows_counts_percent_rag_uploads_and_flags(signed_in, kent, today):
     client, _ = signed_in("national")
-    html = html_of(client.get("/league-table"))
+    html = html_of(client.get("/league-table?columns=all"))
     row = re.search(r'<tr class="govuk-table__row" data-code="kent">.*?</tr>', html, re.S).group(0)
 
     # e-learning: Alice, Erin of Alice, Bob, Zebedee, Erin; Hydra: Bob, Erin of Bob, Cara, Erin; overall 2 of 5.
@@ -56,7 +56,7 @@ def test_league_table_shows_counts_percent_rag_uploads_and_flags(signed_in, kent
 
 def test_unmatched_flag_when_over_five_percent(signed_in, kent):
     client, _ = signed_in("national")
-    html = html_of(client.get("/league-table"))
+    html = html_of(client.get("/league-table?columns=all"))
     row = re.search(r'data-code="kent">.*?</tr>', html, re.S).group(0)
     # 1 unmatched of 17 records (14 College Learn, 3 Hydra) is over 5%.
     assert "1 unmatched record (6% of records)" in row
@@ -71,10 +71,14 @@ def test_league_table_as_of_form(signed_in, kent):
     assert "0.0%" in row and "0 of 5" in row
     assert "/league-table.csv?as_of=2026-05-31" in html
 
-    bad = html_of(client.get("/league-table?as_of=31/05/2026"))
-    assert "There is a problem" in bad and "Enter the date as year-month-day" in bad
+    # The single ?as_of= of links is read day first too; the page's own form sends day, month and year.
+    assert "31 May 2026" in html_of(client.get("/league-table?as_of=31/05/2026"))
+    typed = html_of(client.get("/league-table?as_of-day=31&as_of-month=5&as_of-year=2026"))
+    assert "Figures as of <strong>31 May 2026" in typed and "/league-table.csv?as_of=2026-05-31" in typed
+    bad = html_of(client.get("/league-table?as_of=yesterday"))
+    assert "There is a problem" in bad and "Figures as of must be a real date" in bad
     future = html_of(client.get("/league-table?as_of=2999-01-01"))
-    assert "The date must be today or in the past" in future
+    assert "Figures as of must be today or in the past" in future
 
 
 def test_force_page_for_national_shows_aggregates_and_no_names(signed_in, kent):

@@ -104,7 +104,7 @@ def test_changing_a_schedule(signed_in, may_first):
 def test_a_bad_schedule_is_refused_with_a_message(signed_in):
     client, _ = signed_in("admin")
     response = client.post("/admin/schedules/reminders", data={"cron": "every monday", "enabled": "on"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "There is a problem" in page
     assert "Enter five fields" in page
@@ -268,11 +268,11 @@ def test_a_months_table_cannot_be_published_after_its_emails_went(signed_in, smt
     page = client.get("/publish").get_data(as_text=True)
     assert "May 2026: emails already sent" in page
     response = client.post("/publish", data={"period": "2026-05"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already been sent" in response.get_data(as_text=True)
-    assert client.post("/publish", data={"period": "2026-05", "confirm": "yes"}).status_code == 200
+    assert client.post("/publish", data={"period": "2026-05", "confirm": "yes"}).status_code == 400
     # This month's emails went: June is preselected, and its check page says May's emails have gone.
     assert 'value="2026-06" checked' in page
     check = client.post("/publish", data={"period": "2026-06"}).get_data(as_text=True)
     assert "The May 2026 emails have already gone, with the table as of 1 May 2026." in check
-    assert client.post("/publish", data={"period": "2027-01"}).status_code == 200  # not a choice: form error
+    assert client.post("/publish", data={"period": "2027-01"}).status_code == 400  # not a choice: form error

@@ -21,6 +21,7 @@ import os
 import re
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,8 +133,10 @@ class LiveServer:
             return next(f for f in league_table()["forces"] if f["code"] == code)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+@contextmanager
+def serve_app(root: Path, name: str = "browser"):
+    """The real app on a fresh SQLite file database under `root` (reference data loaded), CSRF on, rate limits off,
+    served by werkzeug in a thread on 127.0.0.1 and a free port; yields its LiveServer."""
     from sqlalchemy import create_engine
     from werkzeug.serving import make_server
 
@@ -143,8 +146,7 @@ def live_server(tmp_path_factory):
     from lms.models import Base
     from tests.support.app import fresh_database_url
 
-    root = tmp_path_factory.mktemp("browser")
-    url = fresh_database_url(root, "browser")
+    url = fresh_database_url(root, name)
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()
@@ -165,14 +167,22 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, name="browser-live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=f"{name}-live-server", daemon=True)
     thread.start()
-    yield LiveServer(app, base)
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield LiveServer(app, base)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    with serve_app(tmp_path_factory.mktemp("browser")) as server:
+        yield server
 
 
 # --- the browser -------------------------------------------------------------------------------------------------

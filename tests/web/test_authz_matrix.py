@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, select
 
 from lms import create_app
 from lms.extensions import db
-from lms.models import ApiToken, Base, LearningRecord, Person, User
+from lms.models import ApiToken, Base, HydraAttendance, LearningRecord, MatchDecision, Person, User
 from tests.support.app import fresh_database_url
 from tests.support.authz_table import ACTORS, AGGREGATES_ONLY, OK, SIGN_IN, TABLE, Case, Ref
 from tests.support.files import P, all_modules, hydra, learning, roster
@@ -54,6 +54,14 @@ SURREY_DATA = person_data(SURREY)
 # The Hydra register regional_in uploads: what is in it, they already know.
 REGIONAL_REGISTER = [(KENT[1], date(2025, 5, 14), "Attended")]
 REGIONAL_KNOWS = person_data([p for p, _, _ in REGIONAL_REGISTER])
+
+# lead_A's Kent register also lists a Surrey delegate (on Surrey's roster, written with another email): that line
+# waits for Surrey as a pending record. Reviewing it, Surrey's ROCU (regional_out) sees the line as the register
+# wrote it, never the roster's details of the person it matches.
+PENDING_LINE = P(SURREY[1].staff, SURREY[1].first, SURREY[1].last, "frontline", force="surrey",
+                 mail="wilhelmina.home@example.invalid")
+SENDING_REGISTER = [(KENT[2], date(2025, 5, 28), "Attended"), (PENDING_LINE, date(2025, 5, 28), "Attended")]
+REVIEWER_SEES = {"regional_out": person_data([PENDING_LINE])}
 
 # Whose people each actor must never see.
 FORBIDDEN = {
@@ -86,6 +94,7 @@ def seed() -> dict:
     from lms.accounts.auth import issue_token
     from lms.accounts.service import create_user, update_account
     from lms.forces.reference import load_reference_data
+    from lms.forces.service import get_force
     from lms.imports.service import run_import
 
     load_reference_data()
@@ -106,13 +115,23 @@ def seed() -> dict:
     preview = run_import("college-learn", learning([(KENT[1], "M1", "Completed", DONE)]), "kent-more.xlsx", "kent",
                          None, mode="preview")
     register = run_import("hydra", hydra(REGIONAL_REGISTER), "register.csv", "kent", users["regional_in"])
+    sending = run_import("hydra", _register_for_kent(SENDING_REGISTER), "kent-register.csv", "kent", users["lead_A"])
+    assert sending.summary["sent_to_other_forces"] == {"surrey": 1}
     assert not learn.refused and not preview.refused and not register.refused and not old.refused
+    # A remembered decision per force (a dismissed learner whose records are gone), for the decisions pages.
+    decided = {code: MatchDecision(force_id=get_force(code).id, identity_key=f"s:{code}-gone|e:|n:gone learner",
+                                   decision="dismissed") for code in ("kent", "surrey")}
+    db.session.add_all(decided.values())
     db.session.commit()
     ids = {
         "kent_batch": learn.batch.id,
         "preview_batch": preview.batch.id,
         "regional_batch": register.batch.id,
+        "sending_batch": sending.batch.id,
+        "pending_line": db.session.scalar(select(HydraAttendance.id).where(HydraAttendance.pending.is_(True))),
         "moved_lead_batch": old.batch.id,
+        "kent_decision": decided["kent"].id,
+        "surrey_decision": decided["surrey"].id,
         "kent_person": db.session.scalar(select(Person.id).where(Person.staff_number == KENT[0].staff)),
         "surrey_person": db.session.scalar(select(Person.id).where(Person.staff_number == SURREY[0].staff)),
         "target_user": target.id,
@@ -122,6 +141,14 @@ def seed() -> dict:
     }
     assert all(value is not None for value in ids.values()), ids
     return {"ids": ids, "users": {actor: user.id for actor, user in users.items()}, "tokens": tokens}
+
+
+def _register_for_kent(entries) -> bytes:
+    """A Hydra register whose Force column names each delegate's own force."""
+    header, *lines = hydra(entries).decode().splitlines()
+    names = {"kent": "Kent Police", "surrey": "Surrey Police"}
+    fixed = [line.replace("Kent Police", names[p.force]) for line, (p, _, _) in zip(lines, entries, strict=True)]
+    return "\n".join([header, *fixed, ""]).encode()
 
 
 def fingerprint() -> dict[str, list[tuple]]:
@@ -202,6 +229,7 @@ SAMPLES = {
     "job_id": _first_job(),
     "token": "not-a-signed-token",  # a chief constable's link (briefings.chief_page); valid ones: tests/briefings
     "link_id": 999999,  # a chief link that does not exist
+    "decision_id": Ref("kent_decision"),  # a remembered decision of Kent's (matches.undo_decision)
     "name": "kent",  # a single sign-on provider (accounts.sso_start); this app configures none
 }
 ARGS = {"forces.requirement_edit": {"code": "M1"}}
@@ -231,6 +259,9 @@ BODIES = {
     "imports.upload": lambda ids: {"kind": "hydra", "force": "kent", "file": UPLOADS},
     "imports_api.create_import": lambda ids: {"kind": "hydra", "force": "kent", "dry_run": "true", "file": UPLOADS},
     "matches.unmatched": lambda ids: {"identity_key": ids["unmatched_key"], "person_id": "dismiss"},
+    "pending.queue": lambda ids: {"line": ids["pending_line"], "decision": "accept"},
+    "pending.accept_all": lambda ids: {"upto": ids["pending_line"]},
+    "matches.accept_all": lambda ids: {"minimum": "90", "choice": f"{ids['kent_person']} {ids['unmatched_key']}"},
     "emails.publish": lambda ids: {"period": _publish_period()},
     "scheduler.publish_step": lambda ids: {"required": "on"},
     "scheduler.edit": lambda ids: {"cron": "30 9 * * 1", "enabled": "on"},
@@ -347,6 +378,8 @@ def test_authorisation_matrix(world, endpoint, method, case, actor, via):
     assert got == expected, f"{where}: expected {expected}, got {response.status_code} " \
                             f"{response.headers.get('Location', '')}"
     forbidden = KENT_DATA | SURREY_DATA if endpoint in AGGREGATES_ONLY else FORBIDDEN[actor]
+    if endpoint.startswith("pending."):
+        forbidden = forbidden - REVIEWER_SEES.get(actor, set())
     leaked = sorted(value for value in forbidden if value.casefold() in text)
     assert not leaked, f"{where}: person-level data in the answer: {leaked}"
     if url.startswith("/api/") and response.status_code >= 400:
@@ -389,6 +422,8 @@ def test_the_leak_check_finds_people_where_they_are_allowed(world):
         ("admin", f"/forces/kent/people/{ids['kent_person']}", person_data(KENT[:1])),
         ("admin", "/forces/kent/unmatched", person_data([KENT_UNMATCHED])),
         ("lead_B", f"/forces/surrey/people/{ids['surrey_person']}", person_data(SURREY[:1])),
+        ("lead_B", "/forces/surrey/pending", person_data([PENDING_LINE]) | {SURREY[1].email}),
+        ("regional_out", "/forces/surrey/pending", person_data([PENDING_LINE])),
     ):
         client, _ = client_for(world, actor)
         response = client.get(url)
