@@ -116,6 +116,30 @@ def floor(export: Path) -> tuple[float, float]:
     return time.perf_counter() - t0, time.process_time() - c0
 
 
+def preview_costs(data: bytes, db, run_import) -> tuple[float, float]:
+    """(seconds for a preview of the export with its effect on the figures, the same preview without the effect).
+
+    The effect applies the plan inside a SAVEPOINT and rolls it back (lms.imports.effect), so it costs about a
+    commit's writes; each preview is discarded, so the commit measured after it starts from the same database.
+    """
+    from lms.imports import effect
+
+    t0 = time.perf_counter()
+    run_import("college-learn", data, "export.xlsx", FORCE, None, mode="preview")
+    t_preview = time.perf_counter() - t0
+    db.session.rollback()
+    measure = effect.preview
+    effect.preview = lambda *args, **kwargs: None
+    try:
+        t0 = time.perf_counter()
+        run_import("college-learn", data, "export.xlsx", FORCE, None, mode="preview")
+        t_bare = time.perf_counter() - t0
+    finally:
+        effect.preview = measure
+        db.session.rollback()
+    return t_preview, t_bare
+
+
 def child(db_path: str, roster: str, export: str) -> None:
     """Run in a fresh process: import the roster, then time the College Learn import end to end."""
     os.environ["LMS_DATABASE_URL"] = f"sqlite:///{db_path}"
@@ -143,29 +167,32 @@ def child(db_path: str, roster: str, export: str) -> None:
         db.session.commit()
         t_roster = time.perf_counter() - t0
         data = Path(export).read_bytes()
+        t_preview, t_bare = preview_costs(data, db, run_import)
         t0, c0 = time.perf_counter(), time.process_time()
         outcome = run_import("college-learn", data, "export.xlsx", FORCE, None)
         db.session.commit()
         t_import, c_import = time.perf_counter() - t0, time.process_time() - c0
         waiting_before = waiting()
         # Next month's roster re-matches every record of the force (DESIGN.md "Identity"): the joiners take theirs.
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         again = run_import("roster", next_roster(Path(roster)).read_bytes(), "roster-next.csv", FORCE, None)
         db.session.commit()
-        t_again = time.perf_counter() - t0
+        t_again, c_again = time.perf_counter() - t0, time.process_time() - c0
         taken_back = waiting_before - waiting()
         t0, c0 = time.perf_counter(), time.process_time()
         rematch([again.batch.force_id])  # the re-match alone: every record read and matched, none changes
         t_rematch, c_rematch = time.perf_counter() - t0, time.process_time() - c0
         db.session.rollback()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         rollback(get_batch(again.batch.id, None), None)  # restores the people, then re-matches every record again
         db.session.commit()
-        t_rollback = time.perf_counter() - t0
+        t_rollback, c_rollback = time.perf_counter() - t0, time.process_time() - c0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     s = outcome.summary
-    print(json.dumps({"roster_s": t_roster, "import_s": t_import, "roster_again_s": t_again,
-                      "rollback_s": t_rollback, "joiners": again.summary["people_added"],
+    print(json.dumps({"preview_s": t_preview, "preview_without_effect_s": t_bare, "effect": s.get("effect"),
+                      "roster_s": t_roster, "import_s": t_import, "roster_again_s": t_again,
+                      "roster_again_cpu_s": c_again, "rollback_s": t_rollback, "rollback_cpu_s": c_rollback,
+                      "joiners": again.summary["people_added"],
                       "taken_back": taken_back, "rematch_s": t_rematch,
                       "rematch_cpu_s": c_rematch, "import_cpu_s": c_import, "peak_rss_mb": peak_mb,
                       "rows": s["rows"],
@@ -190,8 +217,8 @@ def main() -> None:
     print(f"roster import (25,000 people):      {result['roster_s']:.2f} s")
     print(f"College Learn import end to end:    {result['import_s']:.2f} s")
     print(f"next roster ({result['joiners']} joiners, who take {result['taken_back']:,} waiting records), re-matching "
-          f"every record: {result['roster_again_s']:.2f} s")
-    print(f"its rollback, re-matching again:    {result['rollback_s']:.2f} s")
+          f"every record: {result['roster_again_s']:.2f} s (CPU {result['roster_again_cpu_s']:.2f} s)")
+    print(f"its rollback, re-matching again:    {result['rollback_s']:.2f} s (CPU {result['rollback_cpu_s']:.2f} s)")
     print(f"the re-match alone (80,000 records, none changes): {result['rematch_s']:.2f} s "
           f"(CPU {result['rematch_cpu_s']:.2f} s)")
     print(f"floor (expat parse + sqlite3 insert): {best_floor:.2f} s")
@@ -200,6 +227,12 @@ def main() -> None:
     print(f"CPU time: import {result['import_cpu_s']:.2f} s, floor {best_floor_cpu:.2f} s, "
           f"ratio {result['import_cpu_s'] / best_floor_cpu:.2f}x")
     print(f"peak RSS of the import process:     {result['peak_rss_mb']:.0f} MB (target < 400 MB)")
+    print(f"preview with its effect on the figures: {result['preview_s']:.2f} s "
+          f"(without the effect {result['preview_without_effect_s']:.2f} s: the effect costs "
+          f"{result['preview_s'] - result['preview_without_effect_s']:.2f} s)")
+    for row in (result.get("effect") or {}).get("forces", []):
+        print(f"  effect of the commit: {row['name']} overall {row['before']['overall']['percent']}% -> "
+              f"{row['after']['overall']['percent']}%, rank {row['before']['rank']} -> {row['after']['rank']}")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ function enhance (group) {
   if (!oldInput || !radios || !window.accessibleAutocomplete) return
   const id = oldInput.id
   const holder = document.createElement('div')
+  // GOV.UK's body font for the menu (it would inherit the browser's default), two-thirds wide like the plain field.
+  holder.className = 'govuk-body govuk-!-margin-bottom-0 govuk-!-width-two-thirds'
   oldInput.replaceWith(holder)
   group.querySelector('[data-search-button]')?.remove()
   let controller = null

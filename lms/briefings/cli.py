@@ -20,6 +20,7 @@ def chief_link(code: str, days: int | None) -> None:
     (Admin > Chief constables' links, or lms revoke-chief-link ID). Its creation and every use are audited.
     """
     from lms.briefings import links
+    from lms.core.clock import local_time
     from lms.core.transaction import committing
     from lms.forces import service as forces
     from lms.forces.service import ForceError
@@ -32,7 +33,7 @@ def chief_link(code: str, days: int | None) -> None:
         link = links.issue_link(force, days=days)
         expires = link.expires_at
     click.echo(links.link_url(link, force.code))
-    click.echo(f"Link {link.id} for {force.name}, working until {expires:%d %B %Y %H:%M} UTC.", err=True)
+    click.echo(f"Link {link.id} for {force.name}, working until {local_time(expires)}.", err=True)
 
 
 @click.command("revoke-chief-link")

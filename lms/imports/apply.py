@@ -165,7 +165,7 @@ def _rematch_records(model, force_id: int, index: ForceIndex) -> int:
     rows = db.session.execute(
         select(c.id, c.staff_number, c.email, c.first_name, c.last_name, c.person_id, c.match_method, c.dismissed)
         .where(c.force_id == force_id)
-    )
+    ).all()
     outcomes: dict[tuple, tuple] = {}  # a learner's records repeat across uploads: match each identity once
     updates = []
     for rid, staff, email, first, last, person_id, method, dismissed in rows:

@@ -17,7 +17,7 @@ from lms.core.paging import Paging
 from lms.core.text import count_of
 from lms.extensions import db
 from lms.imports.apply import rematch
-from lms.matches.queue import WaitingLearner, learner
+from lms.matches.queue import WaitingLearner, learner, learners
 from lms.models import Force, HydraAttendance, ImportBatch, LearningRecord, MatchDecision, Person, User
 from lms.reports.figures import refresh_snapshots
 
@@ -74,11 +74,12 @@ def _lines(force: Force, rows: list[MatchDecision]) -> list[DecisionLine]:
     people = _by_id(Person, {r.person_id for r in rows})
     users = _by_id(User, {r.decided_by_id for r in rows})
     batches = _by_id(ImportBatch, {r.batch_id for r in rows})
+    named = learners(force, [r.identity_key for r in rows])
     out = []
     for r in rows:
         who = users.get(r.decided_by_id)
         out.append(DecisionLine(
-            r.id, r.decision, _learner(force, r.identity_key), people.get(r.person_id),
+            r.id, r.decision, _named(named[r.identity_key]), people.get(r.person_id),
             (who.name or who.email) if who else None, r.decided_at, batches.get(r.batch_id), r.similarity,
         ))
     return out
@@ -89,12 +90,12 @@ def _by_id(model, ids: set) -> dict:
     return {o.id: o for o in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
 
 
-def _learner(force: Force, key: str) -> WaitingLearner:
+def _named(found: WaitingLearner) -> WaitingLearner:
     """The learner as their records name them; from the identity itself when no record is left (rolled back)."""
-    found = learner(force, key)
     if not found.records:
-        staff, email, name = (part.partition(":")[2] for part in key.split("|", 2))
-        found.staff_number, found.email, found.first_name = staff or None, email or None, name.title() or None
+        parts = dict(part.partition(":")[::2] for part in found.identity_key.split("|"))  # s:…|e:…|n:…
+        found.staff_number, found.email = parts.get("s") or None, parts.get("e") or None
+        found.first_name = (parts.get("n") or "").title() or None
     return found
 
 

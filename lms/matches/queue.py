@@ -118,23 +118,32 @@ def _records(force: Force, key: str):
 def learner(force: Force, key: str, *, waiting_only: bool = False) -> WaitingLearner:
     """The learner an identity stands for, as their records name them, with how many records they have (or have
     waiting in the queue); a record repeated across uploads counts once."""
-    found = WaitingLearner(key, None, None, None, None, 0)
+    return learners(force, [key], waiting_only=waiting_only)[key]
+
+
+def learners(force: Force, keys: list[str], *, waiting_only: bool = False) -> dict[str, WaitingLearner]:
+    """`learner` for many identities at once: two grouped queries per kind of record, whatever the number of keys
+    (the decisions page shows a page of them)."""
+    found = {key: WaitingLearner(key, None, None, None, None, 0) for key in keys}
     for kind, model in (("College Learn", LearningRecord), ("Hydra", HydraAttendance)):
-        where = (model.force_id == force.id, model.identity_key == key, *not_pending(model))
+        where = (model.force_id == force.id, model.identity_key.in_(keys or [""]), *not_pending(model))
         if waiting_only:
             where = (*where, model.person_id.is_(None), model.dismissed.is_(False))
-        staff, email, first, last = db.session.execute(
-            select(func.min(model.staff_number), func.min(model.email), func.min(model.first_name),
-                   func.min(model.last_name)).where(*where)).one()
+        names = {row[0]: row[1:] for row in db.session.execute(
+            select(model.identity_key, func.min(model.staff_number), func.min(model.email),
+                   func.min(model.first_name), func.min(model.last_name)).where(*where).group_by(model.identity_key))}
         distinct_records = select(*distinct_record_columns(model)).where(*where).distinct().subquery()
-        n = int(db.session.scalar(select(func.count()).select_from(distinct_records)) or 0)
-        if n:
-            found.kinds.add(kind)
-            found.records += n
-            found.staff_number = found.staff_number or staff
-            found.email = found.email or email
-            found.first_name = found.first_name or first
-            found.last_name = found.last_name or last
+        counts = db.session.execute(select(distinct_records.c.identity_key, func.count())
+                                    .group_by(distinct_records.c.identity_key))
+        for key, n in counts:
+            item = found[key]
+            staff, email, first, last = names[key]
+            item.kinds.add(kind)
+            item.records += int(n)
+            item.staff_number = item.staff_number or staff
+            item.email = item.email or email
+            item.first_name = item.first_name or first
+            item.last_name = item.last_name or last
     return found
 
 

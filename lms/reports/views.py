@@ -13,6 +13,7 @@ from lms import policy
 from lms.compliance.rules import percent
 from lms.core import clock
 from lms.core.date_input import read_submitted
+from lms.core.paging import Paging, page_number
 from lms.forces import service as forces
 from lms.forces.service import ForceError
 from lms.reports import charts, explain, exports, figures, pages
@@ -234,16 +235,16 @@ def people(code: str):
     force = _people_force(code)
     as_of, problem = _as_of()
     flt = people_service.PeopleFilter.from_args(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args.get("page"))
     lines, total = people_service.filtered_people(force, as_of, flt, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    pages = max(1, -(-total // PAGE_SIZE))
-    if page > pages:
+    paging = Paging(page, total, PAGE_SIZE)
+    if page > paging.pages:
         abort(404)
     return render_template(
         "reports/people.html", force=force, as_of=as_of, problem=problem, flt=flt,
         as_of_value=request.args.get("as_of", "") if problem else as_of.isoformat(),
         counts=people_service.people_counts(force, as_of), options=people_service.filter_options(force),
-        lines=lines, total=total, page=page, pages=pages, outstanding_text=people_service.outstanding_text,
+        lines=lines, total=total, paging=paging, outstanding_text=people_service.outstanding_text,
         due_text=people_service.due_text, deadline=current_app.config["DEADLINE"],
         grace_days=people_service.grace_days(),
     )

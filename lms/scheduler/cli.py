@@ -21,6 +21,7 @@ def run_scheduler() -> None:
 
     from sqlalchemy.exc import SQLAlchemyError
 
+    from lms.core.clock import local_time
     from lms.extensions import db
     from lms.scheduler import jobs
     from lms.scheduler import settings as schedules
@@ -38,7 +39,7 @@ def run_scheduler() -> None:
     for setting in settings:
         if setting.enabled:
             upcoming = schedules.next_runs(setting.cron, count=1)
-            when = upcoming[0].strftime("%Y-%m-%d %H:%M %Z") if upcoming else "never"
+            when = local_time(upcoming[0]) if upcoming else "never"
             click.echo(f"  {setting.spec.job_id}: {setting.cron} (next {when})")
         else:
             click.echo(f"  {setting.spec.job_id}: off")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, send_from_directory
 from govuk_frontend_wtf.main import WTFormsHelpers
 
@@ -19,5 +21,8 @@ def init_app(app: Flask) -> None:
 
     @app.route("/assets/<path:filename>")
     def govuk_assets(filename: str):
-        # GOV.UK Frontend's CSS refers to /assets/fonts and /assets/images.
-        return send_from_directory(app.static_folder + "/govuk/assets", filename, max_age=86400)
+        # GOV.UK Frontend's CSS refers to /assets/fonts and /assets/images; so does MOJ Frontend's (the filter
+        # tags' cross), from its own folder: GOV.UK's first, then MOJ's.
+        govuk = Path(app.static_folder, "govuk", "assets")
+        folder = govuk if (govuk / filename).is_file() else Path(app.static_folder, "moj", "assets")
+        return send_from_directory(folder, filename, max_age=86400)

@@ -95,6 +95,9 @@ SUMMARY = {
         "errors": {"type": "array", "items": {"$ref": "#/components/schemas/RowError"}},
         "error_count": {"type": "integer"},
         "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/RowError"}},
+        "sent_to_other_forces": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
+                                 "description": "Hydra registers: rows sent, by force code, to forces the uploader "
+                                                "may not upload for, as pending records for them to accept"},
     },
 }
 

@@ -8,9 +8,11 @@ route of the app was not visited by anyone.
 Each page is loaded once per actor (one browser, one context per actor) and checked at 1280 px and at 320 px wide:
 `document.documentElement.scrollWidth <= window.innerWidth` (the page itself never scrolls sideways; a wide data table
 may scroll inside its own focusable region), axe-core WCAG 2.2 A/AA with zero violations, and no console error, CSP
-violation or failed sub-resource. Every problem is collected, so one run lists them all; a failing page is saved as a
-full-page screenshot under test-output/screenshots/every-page/. A second pass with JavaScript switched off loads every
-page at 320 px: the service must not need its scripts to reflow.
+violation or failed sub-resource. axe runs at both widths the first time a URL is seen and, for the other roles'
+view of the same URL (the same page with another menu), on the phone layout again. Every problem is collected, so one
+run lists them all (test-output/every-page.txt, with the slowest pages); a failing page is saved as a full-page
+screenshot under test-output/screenshots/every-page/. A second pass with JavaScript switched off checks every page at
+both widths for sideways scrolling: the service must not need its scripts to reflow.
 """
 
 from __future__ import annotations
@@ -131,6 +133,8 @@ def world(tmp_path_factory):
     from lms.imports.service import run_import
     from lms.models import User
 
+    for old in SHOTS.glob("*.png"):
+        old.unlink()
     with serve_app(tmp_path_factory.mktemp("every-page"), "every_page") as server, server.app.app_context():
         data = seed_authz_world()
         users = {actor: db.session.get(User, uid) for actor, uid in data["users"].items()}
@@ -187,12 +191,12 @@ def other_batches(known: set) -> list[int]:
     return sorted(first.values())
 
 
-def widths_problems(page, label: str, *, axe: bool) -> list[str]:
-    """The page at each width: sideways scrolling, axe violations, browser problems."""
+def widths_problems(page, label: str, *, axe_at: tuple[int, ...], javascript: bool) -> list[str]:
+    """The page at each width: sideways scrolling, axe violations (at the widths in `axe_at`), browser problems."""
     found = []
-    for width in WIDTHS if axe else (320,):
+    for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        if axe:  # let the page's resize handlers run (two frames) before measuring
+        if javascript:  # let the page's resize handlers run (two frames) before measuring
             page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         problems = []
@@ -204,7 +208,7 @@ def widths_problems(page, label: str, *, axe: bool) -> list[str]:
                                  + (e.className && typeof e.className === 'string'
                                     ? '.' + e.className.trim().split(/\\s+/).join('.') : ''))""")
             problems.append(f"scrolls sideways: {wide[0]} px wide in a {wide[1]} px window ({', '.join(culprits)})")
-        if axe:
+        if width in axe_at:
             violations = run_axe(page)
             if violations:
                 problems.append(format_violations(page.url, violations))
@@ -230,7 +234,7 @@ def open_page(page, url: str):
 
 def sweep(browser, server, plan: dict, *, javascript: bool) -> tuple[set[str], list[str], list[tuple]]:
     """Visit every planned page; returns the endpoints visited, the problems found and (label, seconds) per page."""
-    visited, problems, timings = set(), [], []
+    visited, problems, timings, checked = set(), [], [], set()
     for actor, targets in plan.items():
         ctx = new_context(browser, server, javascript=javascript)
         ctx.set_default_timeout(15_000)
@@ -253,7 +257,10 @@ def sweep(browser, server, plan: dict, *, javascript: bool) -> tuple[set[str], l
             if page.url in seen:
                 continue  # a redirect to a page already checked
             seen.add(page.url)
-            problems += widths_problems(page, label, axe=javascript)
+            # Another role's view of a page already checked at both widths: axe again on the phone layout only.
+            axe_at = () if not javascript else WIDTHS if url not in checked else (320,)
+            checked.add(url)
+            problems += widths_problems(page, label, axe_at=axe_at, javascript=javascript)
             timings.append((label, time.perf_counter() - started))
         ctx.close()
     return visited, problems, timings

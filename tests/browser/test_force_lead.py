@@ -80,8 +80,8 @@ def test_force_lead_uploads_commits_resolves_and_rolls_back(page, live_server, j
     page.wait_for_url(re.compile(r"/imports/\d+$"))
     expect(page.get_by_role("heading", level=1, name="Check what this file will change")).to_be_visible()
     assert summary_value(page, "Rows read") == "4"
-    assert summary_value(page, "People added") == "4"
-    assert summary_value(page, "Leavers") == "0"
+    assert summary_value(page, "People added") == "4 people"
+    assert summary_value(page, "Leavers") == "0 leavers"
     steps.check("roster-preview")
     assert live_server.force_api(code)["overall"]["relevant"] == 0  # a preview changes nothing
     commit_preview(page)
@@ -95,8 +95,8 @@ def test_force_lead_uploads_commits_resolves_and_rolls_back(page, live_server, j
     page.wait_for_url(re.compile(r"/imports/\d+$"))
     learn_batch = batch_id_of(page)
     expect(page.get_by_role("heading", level=1, name="Check what this file will change")).to_be_visible()
-    assert summary_value(page, "Matched to people") == "8"
-    assert summary_value(page, "Not matched (waiting for you)") == "4"
+    assert summary_value(page, "Matched to people") == "8 records, 2 people"
+    assert summary_value(page, "Not matched (waiting for you)") == "4 records"
     assert summary_value(page, "Rows for other courses (skipped)") == "2"
     errors = page.locator("#row-errors tbody tr")
     assert errors.count() == 1 and "no date" in errors.first.inner_text().lower()
@@ -109,7 +109,7 @@ def test_force_lead_uploads_commits_resolves_and_rolls_back(page, live_server, j
     upload_file(page, "Hydra attendance register", "cumbria-hydra.csv", register)
     page.wait_for_url(re.compile(r"/imports/\d+$"))
     expect(page.get_by_role("heading", level=1, name="Check what this file will change")).to_be_visible()
-    assert summary_value(page, "Matched to people") == "2"
+    assert summary_value(page, "Matched to people") == "2 records, 2 people"
     steps.check("hydra-preview")
     commit_preview(page)
     steps.check("hydra-committed")
@@ -186,7 +186,7 @@ def test_upload_preview_commit_without_javascript(nojs_page, live_server, journe
     upload_file(page, "Roster of relevant personnel", "durham-roster.csv", roster(people))
     page.wait_for_url(re.compile(r"/imports/\d+$"))
     expect(page.get_by_role("heading", level=1, name="Check what this file will change")).to_be_visible()
-    assert summary_value(page, "People added") == "2"
+    assert summary_value(page, "People added") == "2 people"
     steps.check("roster-preview")
     commit_preview(page)
     steps.check("roster-committed")
@@ -194,7 +194,7 @@ def test_upload_preview_commit_without_javascript(nojs_page, live_server, journe
     upload_file(page, "College Learn completion export", "durham-college-learn.xlsx",
                 learning(all_modules(people[0], DAY)))
     page.wait_for_url(re.compile(r"/imports/\d+$"))
-    assert summary_value(page, "New completions") == "4"
+    assert summary_value(page, "New completions") == "4 modules newly completed"
     steps.check("college-learn-preview")
     commit_preview(page)
     steps.check("college-learn-committed")

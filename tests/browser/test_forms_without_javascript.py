@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.authz_table import TABLE
 from tests.support.browser import PASSWORD, expect, sign_in, summary_value, upload_file
-from tests.support.files import MODULE_TITLES, P, all_modules, learning, roster, xlsx_bytes
+from tests.support.files import MODULE_TITLES, P, all_modules, hydra, learning, roster, xlsx_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -45,8 +45,11 @@ def posted(nojs_page, live_server, request):
         if req.method == "POST" and req.url.startswith(live_server.url):
             seen.add(adapter.match(urlsplit(req.url).path, method="POST")[0])
 
+    failed_before = request.session.testsfailed
     nojs_page.on("request", record)
     yield seen
+    if request.session.testsfailed > failed_before:
+        return  # the test's own failure says what went wrong
     missing = COVERS.get(request.node.function.__name__, frozenset()) - seen
     assert not missing, f"declared but never submitted: {sorted(missing)}"
 
@@ -148,7 +151,7 @@ def map_the_columns_and_values(page) -> None:
     page.wait_for_url(re.compile(r"/imports/\d+$"))
     page.get_by_role("group", name=re.compile("Achieved")).get_by_label("Complete", exact=True).check()
     button(page, "Save and update the preview")
-    assert summary_value(page, "New completions") == "4"
+    assert summary_value(page, "New completions").split()[0] == "4"
 
 
 def batch_id(page) -> int:
@@ -173,7 +176,7 @@ def test_a_lead_uploads_maps_commits_cancels_and_rolls_back(nojs_page, live_serv
     upload_file(page, "College Learn completion export", "outcomes.xlsx", unplaceable_export([ava]))
     page.wait_for_url(re.compile(r"/imports/\d+/columns$"))
     button(page, "Preview with these columns")  # nothing chosen yet: the page says what is missing
-    expect(error_summary(page)).to_contain_text("Choose which heading of your file is the Course")
+    expect_error(page, "Choose the heading of at least one field")
     map_the_columns_and_values(page)
     button(page, "Commit this file")
     expect(page.get_by_role("heading", level=1)).to_contain_text("committed")
@@ -227,7 +230,7 @@ def test_a_failed_preview_is_tried_again(nojs_page, live_server, posted):
     # Without scripts the progress page refreshes itself until the preview is ready.
     expect(page.get_by_role("heading", level=1, name="Check what this file will change")).to_be_visible(
         timeout=60_000)
-    assert summary_value(page, "People added").replace(",", "") == "4000"
+    assert summary_value(page, "People added").replace(",", "").split()[0] == "4000"
 
 
 # --- the admin's pages -----------------------------------------------------------------------------------------------
@@ -289,7 +292,7 @@ def test_an_admin_manages_an_account(nojs_page, live_server, posted):
     expect_success(page, "no longer works")
 
     page.goto(detail)
-    page.get_by_role("link", name="Deactivate account").click()
+    page.get_by_role("button", name="Deactivate account").click()  # a link styled as a button
     button(page, "Deactivate account")
     expect_success(page, "has been deactivated")
     button(page, "Reactivate account")
@@ -325,10 +328,10 @@ def test_an_admin_changes_forces_rules_and_requirements(nojs_page, live_server, 
     expect_success(page, "Role category custody deleted")
 
     page.goto("/admin/requirements/M2")
-    page.get_by_label("Title").fill("")
+    page.get_by_label("Title", exact=True).fill("")
     button(page, "Save")
     expect_error(page, "Enter the title", "title")
-    page.get_by_label("Title").fill(MODULE_TITLES["M2"])
+    page.get_by_label("Title", exact=True).fill(MODULE_TITLES["M2"])
     button(page, "Save")
     expect_success(page, "M2: saved")
 
@@ -433,3 +436,79 @@ def test_filters_and_dates_without_javascript(nojs_page, live_server):
     page.goto("/admin/emails")
     page.get_by_role("button", name=re.compile("Apply filters|Filter")).first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+# --- a lead's queues: unmatched learners, decisions, pending records from other forces ------------------------------
+
+
+def import_as(live_server, kind: str, data: bytes, code: str, email: str) -> dict:
+    """Seed: an import committed through the real service as that user (as the upload page would)."""
+    from lms.extensions import db
+    from lms.imports.service import run_import
+    from lms.models import User
+
+    with live_server.app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        outcome = run_import(kind, data, f"{kind}.csv", code, user, mode="commit")
+        db.session.commit()
+        return outcome.summary
+
+
+@submits("matches.unmatched", "matches.undo_decision", "matches.accept_all")
+def test_a_lead_decides_undoes_and_accepts_all_suggestions(nojs_page, live_server, posted):
+    page, code = nojs_page, "norfolk"
+    ava = P("NF01", "Ava", "Stone", force=code)
+    typo = P("NF99", "Avaa", "Stonne", force=code, mail="a.stonne@elsewhere.example.invalid")
+    live_server.commit_import("roster", roster([ava, P("NF02", "Ben", "Marsh", force=code)]), "r.csv", code)
+    live_server.commit_import("college-learn", learning(all_modules(typo, DAY)), "cl.xlsx", code)
+    sign_in(page, live_server.create_user("force_lead", force=code))
+
+    page.goto(f"/forces/{code}/unmatched")
+    learner = page.locator("main form").filter(has_text="Avaa Stonne")
+    learner.get_by_role("button", name=re.compile("Save decision")).click()  # nothing chosen
+    expect(error_summary(page)).to_be_visible()
+    assert page.title().startswith("Error: ")
+    page.locator("main form").filter(has_text="Avaa Stonne").get_by_label(re.compile(r"Ava Stone \(NF01\)")).check()
+    page.locator("main form").filter(has_text="Avaa Stonne").get_by_role(
+        "button", name=re.compile("Save decision")).click()
+    expect_success(page, "4 records")
+    assert live_server.force_api(code)["elearning"]["complete"] == 1
+
+    page.goto(f"/forces/{code}/decisions")
+    page.get_by_role("link", name=re.compile("Undo")).first.click()
+    button(page, "Undo the decision")
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    assert live_server.force_api(code)["elearning"]["complete"] == 0
+
+    page.goto(f"/forces/{code}/unmatched")
+    page.get_by_label("Accept all suggestions at or above this similarity").fill("half")
+    button(page, "Check the suggestions")
+    expect(error_summary(page)).to_be_visible()
+    page.get_by_label(re.compile("Similarity")).fill("60")
+    button(page, "Show the suggestions")
+    button(page, "Match all")
+    expect_success(page, "Matched 1 learner")
+    assert live_server.force_api(code)["elearning"]["complete"] == 1
+
+
+@submits("pending.queue", "pending.accept_all")
+def test_a_lead_accepts_pending_records_from_another_force(nojs_page, live_server, posted):
+    page = nojs_page
+    ours = [P("HT01", "Cyra", "Wendover", "manager", force="hertfordshire"),
+            P("HT02", "Dorian", "Pell", "manager", force="hertfordshire")]
+    live_server.commit_import("roster", roster(ours), "r.csv", "hertfordshire")
+    live_server.commit_import("roster", roster([P("EX01", "Esme", "Tarrant", "manager", force="essex")]), "r.csv",
+                              "essex")
+    essex_lead = live_server.create_user("force_lead", force="essex")
+    register = hydra([(person, DAY, "Attended") for person in ours], force_name="Hertfordshire Constabulary")
+    import_as(live_server, "hydra", register, "essex", essex_lead)
+    sign_in(page, live_server.create_user("force_lead", force="hertfordshire"))
+
+    page.goto("/forces/hertfordshire/pending")
+    page.get_by_role("button", name=re.compile("^Accept the line for Cyra Wendover")).click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    assert live_server.force_api("hertfordshire")["hydra"]["complete"] == 1
+    page.get_by_role("button", name=re.compile(r"^Accept all")).first.click()  # a link styled as a button
+    button(page, "Accept all")
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+    assert live_server.force_api("hertfordshire")["hydra"]["complete"] == 2

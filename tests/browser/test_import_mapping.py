@@ -61,14 +61,14 @@ def test_lead_maps_an_unrecognised_export_and_an_unknown_status(page, live_serve
     map_columns(page)
     page.wait_for_url(re.compile(r"/imports/\d+$"))
     expect(page.get_by_role("heading", level=1, name="Check what this file will change")).to_be_visible()
-    assert summary_value(page, "New completions") == "0"
+    assert summary_value(page, "New completions") == "0 modules newly completed"
     expect(page.locator("#unknown-values")).to_be_visible()
     steps.check("preview-unknown-values")
     assert too_wide_at_320(page) == []
     page.get_by_role("group", name=re.compile("Achieved")).get_by_label("Complete", exact=True).check()
     page.get_by_role("button", name="Save and update the preview").click()
     expect(page.locator("#unknown-values")).to_have_count(0)
-    assert summary_value(page, "New completions") == "4"
+    assert summary_value(page, "New completions") == "4 modules newly completed"
     page.get_by_role("button", name="Commit this file").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("committed")
     assert live_server.force_api(code)["elearning"]["complete"] == 1
@@ -102,7 +102,7 @@ def test_mapping_works_without_javascript(nojs_page, live_server, journey):
     page.wait_for_url(re.compile(r"/imports/\d+$"))
     page.get_by_role("group", name=re.compile("Achieved")).get_by_label("Complete", exact=True).check()
     page.get_by_role("button", name="Save and update the preview").click()
-    assert summary_value(page, "New completions") == "4"
+    assert summary_value(page, "New completions") == "4 modules newly completed"
     page.get_by_role("button", name="Commit this file").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("committed")
     assert live_server.force_api(code)["elearning"]["complete"] == 1

@@ -26,7 +26,8 @@ PROCESSING = "Reading your file"
 
 
 def number(text: str) -> int:
-    return int(re.sub(r"[^\d]", "", text))
+    """The first number in a summary value ("6,000 records, 1,200 people" -> 6000)."""
+    return int(re.search(r"\d[\d,]*", text).group(0).replace(",", ""))
 
 
 def make_export(path) -> None:

@@ -67,13 +67,38 @@ PAGES = [("/", "dashboard"), ("/league-table", "league"), ("/league-table?column
          ("/regions/south-east", "region"), ("/forces/hampshire", "force"), ("/national", "national")]
 
 
+def chief_link(live_server, code: str) -> str:
+    """A chief constable's read-only link to their force's page."""
+    from lms.briefings import links
+    from lms.extensions import db
+    from lms.forces.service import get_force
+
+    with live_server.app.app_context():
+        link = links.issue_link(get_force(code))
+        db.session.commit()
+        return f"/chief/{code}/{links.token_of(link)}"
+
+
+def first_person(live_server, code: str) -> int:
+    from sqlalchemy import select
+
+    from lms.extensions import db
+    from lms.models import Force, Person
+
+    with live_server.app.app_context():
+        return db.session.scalar(select(Person.id).join(Force).where(Force.code == code).order_by(Person.id))
+
+
 @pytest.mark.parametrize("width", [320, 1280])
 def test_report_pages_fit_and_pass_axe(page, live_server, journey, report_data, width):
     email = live_server.create_user("admin")
     steps = journey(page, f"reports-{width}")
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, email)
-    for url, name in [*PAGES, ("/forces/hampshire/people?show=all", "people")]:
+    person = first_person(live_server, "hampshire")
+    for url, name in [*PAGES, ("/forces/hampshire/people?show=all", "people"),
+                      ("/forces/hampshire/people?show=all&role_category=manager&q=surname", "people-filtered"),
+                      (f"/forces/hampshire/people/{person}", "person"), (chief_link(live_server, "surrey"), "chief")]:
         page.goto(url)
         assert_fits(page, url)
         steps.check(name)
@@ -95,3 +120,57 @@ def test_league_rows_are_at_most_two_lines_at_desktop_width(page, live_server, r
         return t.getBoundingClientRect().height / parseFloat(s.lineHeight);
     })""")
     assert heights and max(heights) < 1.9, heights
+
+
+def test_league_columns_and_sorting_with_javascript(page, live_server, journey, report_data):
+    email = live_server.create_user("national")
+    sign_in(page, email)
+    page.goto("/league-table")
+    table = page.locator("#league-table")
+    first_codes = table.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.code)")
+    assert first_codes[:5] == [f["code"] for f in live_server_league(live_server)][:5]
+    # MOJ's sortable table turns the headings into buttons: sort by force name, then by overall percent.
+    table.get_by_role("button", name="Force").click()
+    expect(table.locator("thead th[data-column='force']")).to_have_attribute("aria-sort", "ascending")
+    names = table.locator("tbody th[scope='row'] > a").all_inner_texts()
+    assert names == sorted(names, key=str.casefold) and names[0].startswith("Avon")
+    table.get_by_role("button", name="Overall").click()
+    table.get_by_role("button", name="Overall").click()
+    expect(table.locator("thead th[data-column='overall']")).to_have_attribute("aria-sort", "descending")
+    assert table.locator("tbody tr").first.get_attribute("data-code") == first_codes[0]
+    page.get_by_role("link", name="Show all columns").click()
+    expect(table.locator("thead th")).to_have_count(10)
+    assert "columns=all" in page.url
+
+
+def live_server_league(live_server) -> list[dict]:
+    from lms.reports.figures import league_table
+
+    with live_server.app.app_context():
+        return league_table()["forces"]
+
+
+def test_columns_link_and_people_filters_work_without_javascript(nojs_page, live_server, journey, report_data):
+    page = nojs_page
+    email = live_server.create_user("force_lead", force="hampshire")
+    steps = journey(page, "reports-nojs", javascript=False)
+    sign_in(page, email)
+    page.goto("/league-table")
+    expect(page.locator("#league-table thead th")).to_have_count(5)
+    page.get_by_role("link", name="Show all columns").click()
+    expect(page.locator("#league-table thead th")).to_have_count(10)
+    steps.check("league-all")
+    page.goto("/forces/hampshire/people?show=all")
+    expect(page.locator("#result-count")).to_have_text("Showing 1–50 of 60 people (page 1 of 2).")
+    page.get_by_role("link", name="Next").click()
+    expect(page.locator("#result-count")).to_have_text("Showing 51–60 of 60 people (page 2 of 2).")
+    page.locator("#role_category").select_option("manager")
+    page.get_by_label("Hydra session").check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#result-count")).to_have_text("Showing 1–20 of 20 people.")
+    expect(page.locator("#selected-filters")).to_contain_text("manager")
+    print(page.locator("#people thead").inner_html())
+    page.get_by_role("link", name="Staff number: sort A to Z").click()
+    expect(page.locator("#people thead th[aria-sort='ascending']")).to_contain_text("Staff number")
+    expect(page.locator("#result-count")).to_have_text("Showing 1–20 of 20 people.")
+    steps.check("people-filtered")

@@ -160,3 +160,24 @@ def test_a_dismissed_learner_stays_out_of_the_queue_when_a_roster_would_match_th
     go("roster", roster([AVA, BEN, P("K9", "Cal", "Reed")]))
     assert credited()["K9"] == set()
     assert waiting_names() == [] and kent()["unmatched_records"] == 0
+
+
+def test_a_pending_line_for_another_force_is_matched_when_that_forces_roster_arrives(app, create_user):
+    from lms.pending import service as pending
+
+    surrey_people = [P("S201", "Cyra", "Wendover", "manager", force="surrey")]
+    go("roster", roster([AVA, BEN]))
+    lead = create_user("force_lead", force="kent")
+    register = hydra([(surrey_people[0], D, "Attended")], force_name="Surrey Police")
+    outcome = run_import("hydra", register, "register.csv", "kent", lead)
+    db.session.commit()
+    assert outcome.summary["sent_to_other_forces"] == {"surrey": 1}
+    lines, _paging = pending.waiting(get_force("surrey"))
+    assert lines[0].person is None  # Surrey has no roster yet
+
+    run_import("roster", roster(surrey_people), "surrey.csv", "surrey", None)
+    db.session.commit()
+    lines, _paging = pending.waiting(get_force("surrey"))
+    assert lines[0].person is not None and lines[0].person.staff_number == "S201"
+    surrey = next(f for f in league_table()["forces"] if f["code"] == "surrey")
+    assert surrey["hydra"]["complete"] == 0  # matched, but it counts only once Surrey's lead accepts it

@@ -13,12 +13,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from lms.emails import common as email_common
 from lms.extensions import db
-from lms.models import EmailLog, ImportBatch, Person
+from lms.models import EmailLog, ImportBatch, Person, User
 from tests.support.emails import force
 from tests.support.files import P, all_modules, hydra, learning, roster
 
@@ -77,26 +77,46 @@ def lived_in(signed_in):
     return client, batches, person
 
 
-def pages(batches: dict, person: Person) -> list[str]:
-    return [
-        "/", "/league-table", "/forces/kent", "/forces/kent/imports", "/imports", "/forces/kent/people",
-        f"/forces/kent/people/{person.id}", "/forces/kent/unmatched", "/admin/audit", "/admin/emails",
-        "/admin/emails/send?kind=league_tables", "/admin/users", "/admin/schedules",
-        *(f"/imports/{batch_id}" for batch_id in batches.values()),
-    ]
+# Not pages a person reads: downloads, JSON, the sign-in flow, a chief constable's signed link, actions that need a
+# decision or a token to exist. Every other GET route is visited, so a new page is checked without being listed.
+SKIPPED = re.compile(r"\.(csv|xlsx|json)$|^/api/|^/assets/|^/static/|^/sign-|^/chief/|/progress$|/undo$|/revoke$")
 
 
-def test_no_page_shows_a_code_or_a_slip_of_number(lived_in):
+def pages(app, batches: dict, person: Person, admin_id: int) -> list[str]:
+    """Every GET page of the service, with Kent, its batches, a person on its roster and the admin filled in."""
+    values = {"code": "kent", "person_id": person.id, "slug": "eastern", "user_id": admin_id,
+              "category": "frontline", "job_id": "league_tables"}
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or SKIPPED.search(rule.rule) or not set(rule.arguments) <= {*values, "batch_id"}:
+            continue
+        args = {name: values[name] for name in rule.arguments if name != "batch_id"}
+        if rule.endpoint == "forces.requirement_edit":
+            args["code"] = "M1"
+        with app.test_request_context():
+            if "batch_id" in rule.arguments:
+                paths += [url_for(rule.endpoint, batch_id=b, **args) for b in batches.values()]
+            else:
+                paths.append(url_for(rule.endpoint, **args))
+    return paths + ["/admin/emails/send?kind=league_tables", "/admin/emails/preview?force=kent"]
+
+
+def test_no_page_shows_a_code_or_a_slip_of_number(app, lived_in):
     client, batches, person = lived_in
-    found = {}
-    for path in pages(batches, person):
+    admin_id = db.session.scalar(select(User.id).where(User.role == "admin"))
+    found, read = {}, 0
+    for path in pages(app, batches, person, admin_id):
         response = client.get(path)
-        assert response.status_code == 200, path
-        text = visible(response.get_data(as_text=True))
-        hits = [m.group(0) for pattern in CODES + SLIPS for m in re.finditer(pattern, text)]
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue  # a redirect (a batch with nothing to map), or a page only some data has
+        read += 1
+        page = response.get_data(as_text=True)
+        if path.startswith("/help/"):  # the help pages show the commands people type: codes in <code> are meant
+            page = re.sub(r"<code\b.*?</code>", " ", page, flags=re.S)
+        hits = [m.group(0) for pattern in CODES + SLIPS for m in re.finditer(pattern, visible(page))]
         if hits:
             found[path] = hits
-    assert found == {}
+    assert read >= 40 and found == {}
 
 
 def test_kinds_statuses_and_actions_are_in_words(lived_in):
@@ -150,7 +170,7 @@ def test_the_email_preview_text_wraps_instead_of_scrolling(lived_in):
     pre = re.search(r"<pre [^>]*id=\"email-text\"[^>]*>", page).group(0)
     assert "lms-pre--wrap" in pre
     before = page[:page.index(pre)]
-    assert not before.rstrip().endswith('tabindex="0" role="region" aria-labelledby="email-text-heading">')
+    assert not before.rstrip().endswith('role="region" aria-labelledby="email-text-heading">')  # no scrolling box
     css = (Path(current_app.static_folder) / "app.css").read_text()
     assert re.search(r"\bpre\b[^{]*\{[^}]*white-space:\s*pre-wrap", css)
 
