@@ -135,6 +135,8 @@ ACTION_LABELS = {
     "import.mapping_deleted": "Mapping deleted",
     "unmatched.confirmed": "Unmatched records confirmed",
     "unmatched.dismissed": "Unmatched records dismissed",
+    "pending.accepted": "Pending records from another force accepted",
+    "pending.declined": "Pending records from another force declined",
     "force.updated": "Force settings changed",
     "rule.added": "Role rule added",
     "rule.updated": "Role rule changed",

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from importers.identity import name_key
 from lms.audit import service as audit
 from lms.core.errors import ServiceError
+from lms.core.paging import Paging
 from lms.core.text import count_of
 from lms.extensions import db
 from lms.imports.matching import ForceIndex
@@ -17,6 +18,8 @@ from lms.matches import roster
 from lms.models import Force, HydraAttendance, LearningRecord, MatchDecision, Person, User
 from lms.models.base import utcnow
 from lms.reports.figures import distinct_record_columns, not_pending, refresh_snapshots, unmatched_counts
+
+PER_PAGE = 50  # learners on a page of the queue: each has a question, a search and a button
 
 
 class DecisionError(ServiceError):
@@ -39,9 +42,9 @@ class WaitingLearner:
         return f"{self.first_name or ''} {self.last_name or ''}".strip() or "(no name)"
 
 
-def waiting(force: Force, limit: int | None = 200) -> tuple[list[WaitingLearner], int]:
-    """Up to `limit` (None: all) waiting learners (one per identity) with up to three likely people each; and
-    the total."""
+def waiting(force: Force, limit: int | None = 200, offset: int = 0) -> tuple[list[WaitingLearner], int]:
+    """Up to `limit` (None: all) waiting learners (one per identity, by surname, from the `offset`th) with up to
+    three likely people each; and the total."""
     learners: dict[str, WaitingLearner] = {}
     for kind, model in (("College Learn", LearningRecord), ("Hydra", HydraAttendance)):
         waiting_here = (model.force_id == force.id, model.person_id.is_(None), model.dismissed.is_(False),
@@ -64,7 +67,7 @@ def waiting(force: Force, limit: int | None = 200) -> tuple[list[WaitingLearner]
             item.kinds.add(kind)
             learners[key] = item
     ordered = sorted(learners.values(), key=lambda w: ((w.last_name or "").lower(), (w.first_name or "").lower()))
-    shown = ordered[:limit]
+    shown = ordered[offset:None if limit is None else offset + limit]
     if shown:
         index = ForceIndex.load(force.id)
         wanted: dict[str, list[tuple[int, float]]] = {
@@ -82,17 +85,20 @@ class QueuePage:
     """The unmatched page: the waiting learners, and the roster search one of them asked for (no-JS fallback)."""
 
     learners: list[WaitingLearner]
-    total: int
+    paging: Paging
     searching: str | None = None  # the identity whose "search the roster" was used
     query: str = ""
     found: list[Person] = field(default_factory=list)
 
 
-def page(force: Force, searching: str | None = None, query: str | None = None) -> QueuePage:
-    """The waiting learners with their suggestions; with `searching` and `query`, the force's active people the
-    search finds for that learner (those already suggested to them are left out)."""
-    learners, total = waiting(force)
-    out = QueuePage(learners, total)
+def page(force: Force, searching: str | None = None, query: str | None = None, number: int = 1) -> QueuePage:
+    """A page of the waiting learners with their suggestions; with `searching` and `query`, the force's active
+    people the search finds for that learner (those already suggested to them are left out)."""
+    learners, total = waiting(force, PER_PAGE, (max(1, number) - 1) * PER_PAGE)
+    paging = Paging.of(number, total, PER_PAGE)
+    if not learners and total:  # past the last page: show the last one
+        learners, total = waiting(force, PER_PAGE, paging.offset)
+    out = QueuePage(learners, paging)
     target = next((w for w in learners if w.identity_key == searching), None)
     if target is not None:
         out.searching, out.query = searching, (query or "").strip()[:roster.MAX_QUERY]

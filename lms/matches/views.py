@@ -69,8 +69,8 @@ def unmatched(code: str):
             errors[exc.field or key] = str(exc)
         else:
             flash(message, "success")
-            return redirect(url_for("matches.unmatched", code=code))
-    shown = queue.page(force, request.args.get("learner"), request.args.get("q"))
+            return redirect(url_for("matches.unmatched", code=code, page=request.args.get("page")))
+    shown = queue.page(force, request.args.get("learner"), request.args.get("q"), page_number(request.args.get("page")))
     return render_template("matches/unmatched.html", force=force, page=shown, form=form, errors=errors,
                            minimum=suggestions.DEFAULT_MINIMUM), 400 if errors else 200
 

@@ -202,7 +202,7 @@ def decide(force: Force, line_id: int, choice: str, user: User | None) -> str:
     """Carry out the choice for one line ("accept" or "decline"); says what was done."""
     if choice == "accept":
         accept(force, user, line_id=line_id)
-        return "Accepted 1 line: it now counts in your force's figures"
+        return f"Accepted 1 line: it is now one of {force.name}'s records and counts in its figures"
     if choice == "decline":
         decline(force, line_id, user)
         return "Declined 1 line: it is kept for the record but never counts"

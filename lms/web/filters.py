@@ -6,13 +6,19 @@ from flask import Flask
 
 from importers import FORCES_BY_CODE
 from lms.core import text
-from lms.core.clock import local_time
+from lms.core.clock import local_date, local_time
 from lms.core.paging import Paging
 
 
 def without(args: dict, *keys: str) -> dict:
     """Query-string arguments less some keys: the link that removes one filter ({{ args|without('force') }})."""
     return {key: value for key, value in args.items() if key not in keys}
+
+
+def local_day(moment) -> str:
+    """A stored time's day in the service's zone, in words: {{ batch.committed_at|local_day }} -> "1 July 2026" (a
+    commit at 23:30 UTC on 30 June was on 1 July in London)."""
+    return text.long_date(local_date(moment))
 
 
 def showing(paging: Paging, noun: str) -> str:
@@ -33,6 +39,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(text.short_date, "short_date")
     app.add_template_filter(text.count_of, "count_of")  # {{ n|count_of("leaver") }}
     app.add_template_filter(local_time, "local_time")  # {{ batch.created_at|local_time }}
+    app.add_template_filter(local_day, "local_day")  # {{ batch.committed_at|local_day }}
     app.add_template_filter(text.kind_label, "kind_label")  # {{ batch.kind|kind_label }}: "College Learn export"
     app.add_template_filter(text.kind_noun, "kind_noun")  # inside a sentence: "roster"
     app.add_template_filter(text.batch_status_label, "status_label")  # "rolled_back" -> "Rolled back"

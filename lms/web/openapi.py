@@ -98,6 +98,17 @@ SUMMARY = {
         "sent_to_other_forces": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
                                  "description": "Hydra registers: rows sent, by force code, to forces the uploader "
                                                 "may not upload for, as pending records for them to accept"},
+        "records": {"type": "integer", "description": "College Learn and Hydra: records found (a wide row holds a "
+                                                      "record per module), less rows sent to other forces"},
+        "matched_people": {"type": "integer", "description": "the people the matched records belong to"},
+        "lists": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                  "description": "how many each named list of the batch page holds (added, leavers, updated, "
+                                 "by_name, unmatched)"},
+        "effect": {"type": ["object", "null"],
+                   "description": "the figures and national rank, before and after, of each force the batch "
+                                  "changes that the uploader may upload for (a preview: what its commit would give)"},
+        "refusal": {"type": "string", "enum": ["file", "strict", "force", "leavers"],
+                    "description": "why a refused file was refused"},
     },
 }
 

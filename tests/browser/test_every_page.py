@@ -12,7 +12,8 @@ violation or failed sub-resource. axe runs at both widths the first time a URL i
 view of the same URL (the same page with another menu), on the phone layout again. Every problem is collected, so one
 run lists them all (test-output/every-page.txt, with the slowest pages); a failing page is saved as a full-page
 screenshot under test-output/screenshots/every-page/. A second pass with JavaScript switched off checks every page at
-both widths for sideways scrolling: the service must not need its scripts to reflow.
+both widths for sideways scrolling, and that every form on it has a button to send it: the service must not need its
+scripts to reflow or to be used.
 """
 
 from __future__ import annotations
@@ -261,9 +262,19 @@ def sweep(browser, server, plan: dict, *, javascript: bool) -> tuple[set[str], l
             axe_at = () if not javascript else WIDTHS if url not in checked else (320,)
             checked.add(url)
             problems += widths_problems(page, label, axe_at=axe_at, javascript=javascript)
+            if not javascript:
+                problems += [f"{label}: without JavaScript {form} cannot be sent" for form in unsendable_forms(page)]
             timings.append((label, time.perf_counter() - started))
         ctx.close()
     return visited, problems, timings
+
+
+def unsendable_forms(page) -> list[str]:
+    """Forms on the page with nothing to press: without JavaScript nobody could send them."""
+    return page.evaluate("""() => [...document.forms]
+        .filter(f => !f.querySelector(
+            'button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]'))
+        .map(f => 'the form ' + (f.id ? '#' + f.id : 'to ' + (f.getAttribute('action') || 'this page')))""")
 
 
 def report(name: str, problems: list[str], timings: list[tuple]) -> None:

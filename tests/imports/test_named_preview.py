@@ -144,3 +144,24 @@ def test_the_lists_are_stored_apart_from_the_summary_and_loaded_only_when_asked(
     committed = commit_preview(batch, None)
     db.session.commit()
     assert committed.summary["lists"]["added"] == 2
+
+
+def test_rows_sent_to_another_force_never_appear_in_the_lists(signed_in):
+    from tests.support.files import HYDRA_HEADERS
+
+    manager = P("K008", "Ivy", "Dale", "manager")
+    commit("roster", roster([manager]))
+    surrey_manager = P("S008", "Jo", "Finch", "manager", force="surrey")
+    commit("roster", roster([surrey_manager]), "surrey")
+    stranger = P("S999", "Kit", "Unseen", force="surrey")
+    rows = [[D.strftime("%d/%m/%Y"), "HYD-1", "HQ", "Trainer", p.staff, p.first, p.last, p.email, force, "Attended"]
+            for p, force in ((manager, "Kent Police"), (surrey_manager, "Surrey Police"), (stranger, "Surrey Police"))]
+    client, _ = signed_in("force_lead", force="kent")
+    url, batch_id = upload(client, "hydra", csv_bytes(HYDRA_HEADERS, rows), "register.csv")
+    page = text_of(client.get(url))
+    summary = db.session.get(ImportBatch, batch_id).summary
+    assert summary["sent_to_other_forces"] == {"surrey": 2}
+    assert (summary["records"], summary["matched_people"], summary["unmatched"]) == (1, 1, 0)
+    assert "Jo Finch" not in page and "Kit Unseen" not in page and "S999" not in page
+    assert csv_rows(client.get(f"/imports/{batch_id}/lists/unmatched.csv")) == [
+        ["Name in the file", "Staff number in the file", "Email in the file", "Records"]]

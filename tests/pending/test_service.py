@@ -58,6 +58,10 @@ def test_surreys_figures_move_only_when_its_lead_accepts(app, create_user):
     n = pending.accept(_surrey(), surrey_lead, upto=pending.latest_waiting_id(_surrey()))
     db.session.commit()
     assert n == 1 and figures("surrey", snapshots=True)["hydra"]["complete"] == 2
+    # Now on their people pages (and so out of reminders): Cyra needs only Hydra, and has done it.
+    outstanding = {line.person.staff_number for line in people.outstanding_people(_surrey(), today())}
+    assert SURREY[0].staff not in outstanding
+    assert len(people.person_records(first.person)["hydra"]) == 1
     assert pending.waiting(_surrey())[1].total == 0
     assert figures("surrey")["last_upload"]["hydra"] is not None
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("pending.%"))).all()

@@ -203,3 +203,23 @@ def test_rolling_back_the_sending_batch_empties_the_queue(app, client, create_us
     sign_in(client, surrey_lead.email)
     assert "Nothing is waiting" in client.get("/forces/surrey/pending").get_data(as_text=True)
     assert 'href="/pending"' not in client.get("/").get_data(as_text=True)
+
+
+def test_what_surrey_decides_never_shows_on_the_uploaders_pages(app, client, create_user):
+    summary, kent_lead = _pending_setup(create_user)
+    kent = app.test_client()
+    sign_in(kent, kent_lead.email)
+
+    def uploaders_view() -> tuple[str, dict]:
+        page = _main(kent.get(f"/imports/{summary['id']}").get_data(as_text=True))
+        return page, kent.get(f"/api/v1/imports/{summary['id']}").get_json()
+
+    before = uploaders_view()
+    assert "2 rows sent to Surrey Police for their lead to accept" in before[0]
+    surrey_lead = create_user("force_lead", force="surrey", email="surrey.lead@example.invalid")
+    sign_in(client, surrey_lead.email)
+    page = client.get("/forces/surrey/pending").get_data(as_text=True)
+    client.post("/forces/surrey/pending", data={"line": _line_of(page, SURREY[0]), "decision": "accept"})
+    client.post("/forces/surrey/pending", data={"line": _line_of(page, SURREY[1]), "decision": "decline"})
+    assert "Nothing is waiting" in client.get("/forces/surrey/pending").get_data(as_text=True)
+    assert uploaders_view() == before

@@ -215,3 +215,31 @@ def test_the_audit_filter_dates_are_date_inputs(signed_in):
                        "date_to-day", "To date must be the same as or after the from date")
     fine = page_of(client.get("/admin/audit?date_from-day=1&date_from-month=7&date_from-year=2025"))
     assert fine.summary == [] and not fine.title.startswith("Error")
+
+
+def test_what_each_mistake_in_a_date_input_says(app, today):
+    from datetime import date
+
+    from lms.core.date_input import read_date
+
+    cases = [  # (day, month, year) -> (date, message, boxes highlighted)
+        (("", "3", "2026"), (None, "Start date must include a day", ("day",))),
+        (("1", "", ""), (None, "Start date must include a month and year", ("month", "year"))),
+        (("32", "1", "2026"), (None, "Start date must be a real date", ("day",))),
+        (("1", "13", "2026"), (None, "Start date must be a real date", ("month",))),
+        (("29", "2", "2025"), (None, "Start date must be a real date", ("day", "month", "year"))),
+        (("1", "1", "26"), (None, "Start date must include a year with 4 numbers, like " + str(today.year),
+                            ("year",))),
+        (("29", "2", "2024"), (date(2024, 2, 29), None, ())),
+        ((" 01 ", "Sept", "2025"), (date(2025, 9, 1), None, ())),
+        (("1", "december", "2025"), (date(2025, 12, 1), None, ())),
+        (("", "", ""), (None, None, ())),
+    ]
+    with app.test_request_context():
+        for typed, expected in cases:
+            entry = read_date("start", "Start date", *typed)
+            assert (entry.value, entry.error, entry.wrong) == expected, typed
+        assert read_date("start", "Start date", "", "", "", required_message="Enter the start date").error == \
+            "Enter the start date"
+        late = read_date("start", "Start date", "2", "1", "2026", latest=date(2026, 1, 1))
+        assert late.error == "Start date must be on or before 1 January 2026" and late.first_id == "start-day"

@@ -63,6 +63,7 @@ def lived_in(signed_in):
     # The roster in winter, the export in summer: each time says its own zone.
     db.session.get(ImportBatch, batches["roster"]).created_at = datetime(2026, 1, 15, 9, 43)
     db.session.get(ImportBatch, batches["college-learn"]).created_at = datetime(2026, 7, 1, 9, 15)
+    db.session.get(ImportBatch, batches["college-learn"]).committed_at = datetime(2026, 6, 30, 23, 30)  # 00:30 BST
     kent = force("kent")
     db.session.add_all([
         EmailLog(kind=email_common.LEAGUE_TABLE, period="2026-05", recipient="chief@kent.police.invalid",
@@ -74,6 +75,11 @@ def lived_in(signed_in):
     ])
     db.session.commit()
     person = db.session.scalar(select(Person).where(Person.staff_number == "K001"))
+    # A lead's decision: the stranger's records confirmed as Ada's, so the decisions page has one to list.
+    queue = client.get("/forces/kent/unmatched").get_data(as_text=True)
+    key = html_lib.unescape(re.search(r'name="identity_key" value="([^"]+)"', queue).group(1))
+    confirmed = client.post("/forces/kent/unmatched", data={"identity_key": key, "person_id": str(person.id)})
+    assert confirmed.status_code == 302, confirmed.get_data(as_text=True)[:2000]
     return client, batches, person
 
 
@@ -136,7 +142,8 @@ def test_the_person_page_says_how_each_record_was_matched(lived_in):
 
     text = visible(client.get(f"/forces/kent/people/{person.id}").get_data(as_text=True))
 
-    assert "matched by staff number" in text and "staff_number" not in text
+    assert "matched by staff number" in text and "confirmed by a lead" in text and "staff_number" not in text
+    assert "uploaded 1 July 2026" in text  # the day in London: 23:30 UTC on 30 June is 00:30 BST on 1 July
 
 
 def test_times_are_london_time_with_the_zone_in_one_format(lived_in):
