@@ -135,6 +135,8 @@ ACTION_LABELS = {
     "import.mapping_deleted": "Mapping deleted",
     "unmatched.confirmed": "Unmatched records confirmed",
     "unmatched.dismissed": "Unmatched records dismissed",
+    "unmatched.accepted_all": "Close suggestions accepted all at once",
+    "unmatched.undone": "Unmatched records decision undone",
     "pending.accepted": "Pending records from another force accepted",
     "pending.declined": "Pending records from another force declined",
     "force.updated": "Force settings changed",

@@ -49,7 +49,7 @@ def matched_text(summary: dict) -> str:
 def lines(summary: dict) -> list[str]:
     """The summary's counts as the CLI prints them, one line per subject, only those that apply to the kind."""
     kind = summary.get("kind")
-    errors = summary.get("error_count", len([e for e in summary.get("errors", []) if e.get("row") is not None]))
+    errors = max(summary.get("rows", 0) - summary.get("accepted", 0) - summary.get("skipped_other_courses", 0), 0)
     read = [f"Rows read {summary.get('rows', 0):,}", f"rows accepted {summary.get('accepted', 0):,}"]
     if "records" in summary:
         read.append(f"records found {summary['records']:,}")

@@ -8,6 +8,7 @@ not an estimate, and nothing is left behind. A commit compares the snapshots bef
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from sqlalchemy import select
@@ -16,17 +17,28 @@ from lms.compliance.rules import rank_forces
 from lms.compliance.sql import empty_figures
 from lms.core.clock import today
 from lms.extensions import db
+from lms.forces import due_dates
 from lms.imports import apply as import_apply
 from lms.models import Force, ForceSnapshot, ImportBatch
-from lms.reports.figures import compute_figures, forces_with_roster, league_entries
+from lms.reports.figures import compute_figures, computed_entries, forces_with_roster
 
 PACKAGES = ("overall", "elearning", "hydra")
 SHOWN = 10  # forces listed for a batch that changes many: the ones it changes most
 
 
 def current_entries(as_of: date | None = None) -> list[dict]:
-    """Every force's league entry now (today's snapshots when fresh): the "before" of an effect."""
-    return league_entries(as_of or today())
+    """Every force's league entry now: the "before" of an effect.
+
+    Today's fresh snapshots (refreshed after every commit and rollback, under the current due-date settings) where a
+    force has one, computed for the others only: a day's first imports need not compute all 43 forces each time.
+    """
+    as_of = as_of or today()
+    due = due_dates.current_policy().as_dict()
+    entries = {s.force_id: s.figures["entry"] for s in db.session.scalars(
+        select(ForceSnapshot).where(ForceSnapshot.as_of == as_of))
+        if s.figures.get("fresh") and s.figures.get("due") == due}
+    missing = sorted(set(db.session.scalars(select(Force.id))) - set(entries))
+    return [*entries.values(), *(computed_entries(as_of, missing) if missing else [])]
 
 
 def _codes(force_ids) -> dict[int, str]:
@@ -44,6 +56,25 @@ def _computed(as_of: date, force_ids) -> dict[str, dict]:
     return out
 
 
+def _counts(row: dict, flag: str) -> bool:
+    return row.get("person_id") is not None and bool(row.get(flag)) and not row.get("pending")
+
+
+def counting_part(plan):
+    """The plan less the records no figure can count (DESIGN.md: a record that matches no person, one not complete or
+    not attended, and a line pending for another force never count): the same figures for less writing.
+
+    A roster's plan is whole: its people and the records it matches again all move the figures.
+    """
+    if plan.kind == "college-learn":
+        return dataclasses.replace(plan, records=[r for r in plan.records if _counts(r, "completed")])
+    if plan.kind == "hydra":
+        sessions = {key: kept for key, rows in plan.sessions.items()
+                    if (kept := [r for r in rows if _counts(r, "attended")])}
+        return dataclasses.replace(plan, sessions=sessions)
+    return plan
+
+
 def preview(plan, batch: ImportBatch | None, shown: set[str], as_of: date | None = None) -> dict | None:
     """The effect of applying `plan`, measured inside a SAVEPOINT that is rolled back; `shown`: the force codes the
     uploader may see it for. A dry run has no batch: a scratch one is made inside the savepoint."""
@@ -58,7 +89,7 @@ def preview(plan, batch: ImportBatch | None, shown: set[str], as_of: date | None
             holder = ImportBatch(kind=plan.kind, filename="effect", sha256="", status="processing", options={})
             db.session.add(holder)
             db.session.flush()
-        import_apply.apply(holder, plan)
+        import_apply.apply(holder, counting_part(plan))
         after = _computed(as_of, plan.force_ids)
     finally:
         savepoint.rollback()

@@ -196,7 +196,11 @@ def decide(force: Force, key: str, choice: str, user: User | None) -> str:
     """Carry out the lead's choice for a learner's records ("dismiss", or a person's id); says what was done.
 
     A refusal (no choice, a person of another force) raises DecisionError naming the learner, with the learner's
-    identity as its field, so the page can put the error on their question."""
+    identity as its field, so the page can put the error on their question. A learner with nothing waiting any more
+    (decided in another tab, or a made-up identity) is refused too: no decision is remembered for nobody."""
+    if not learner(force, key, waiting_only=True).records:
+        raise DecisionError("Nothing is waiting for that learner any more: their records were matched or dismissed "
+                            "already (see the decisions page)")
     if choice == "dismiss":
         return f"Dismissed {count_of(dismiss(force, key, user), 'record')}: they are kept but never count"
     if choice.isdigit():

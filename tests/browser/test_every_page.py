@@ -271,9 +271,9 @@ def sweep(browser, server, plan: dict, *, javascript: bool) -> tuple[set[str], l
 
 def unsendable_forms(page) -> list[str]:
     """Forms on the page with nothing to press: without JavaScript nobody could send them."""
+    # form.elements includes the buttons outside the form that name it (form="...").
     return page.evaluate("""() => [...document.forms]
-        .filter(f => !f.querySelector(
-            'button:not([type=button]):not([type=reset]), input[type=submit], input[type=image]'))
+        .filter(f => ![...f.elements].some(e => e.type === 'submit' || e.type === 'image'))
         .map(f => 'the form ' + (f.id ? '#' + f.id : 'to ' + (f.getAttribute('action') || 'this page')))""")
 
 

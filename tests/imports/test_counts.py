@@ -163,3 +163,19 @@ def test_the_leavers_check_asks_a_web_user_to_tick_the_box(signed_in, create_use
     ticked = page_text(lead.post(response.location + "/commit", data={"confirm_leavers": "yes"},
                                  follow_redirects=True))
     assert "2 leavers" in ticked and db.session.query(Person).filter(Person.active).count() == 1
+
+
+def test_the_cli_text_counts_rows_with_errors_as_rows_and_says_only_what_applies(runner, tmp_path, app):
+    run_import("roster", roster(PEOPLE), "r.csv", "kent", None)
+    db.session.commit()
+    # Two rows with errors (an unknown role category each), one of them with two bad cells.
+    bad = csv_bytes(["Staff number", "Forename", "Surname", "Email", "Role category", "Exempt until"],
+                    [[p.staff, p.first, p.last, p.email, "frontline", ""] for p in PEOPLE]
+                    + [["K008", "Eve", "Lamb", "e@kent.police.invalid", "astronaut", "31/02/2025"],
+                       ["K009", "Fay", "Moss", "f@kent.police.invalid", "astronaut", ""]])
+    path = tmp_path / "roster.csv"
+    path.write_bytes(bad)
+    out = runner.invoke(cli, ["import", "roster", str(path), "--force", "kent", "--dry-run"]).output
+    assert "Rows read 5; rows accepted 3; rows with errors 2 (skipped)" in out
+    assert "People added 0; people updated 3; leavers 0" in out  # Rank, Role and Department left blank
+    assert "records found" not in out and "Matched to people" not in out

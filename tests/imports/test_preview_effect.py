@@ -59,13 +59,15 @@ def test_a_college_learn_preview_shows_the_figures_its_commit_gives(app):
     commit("roster", roster(KENT))
     surrey_half_done()
     records = db.session.scalar(select(func.count()).select_from(LearningRecord))
-    data = learning([entry for p in KENT[:3] for entry in all_modules(p, D)])
+    stranger = P("X900", "Zed", "Quill")  # matches nobody: never counts
+    data = learning([entry for p in (*KENT[:3], stranger) for entry in all_modules(p, D)]
+                    + [(KENT[3], code, "In progress", None) for code in ("M1", "M2")])
 
     effect, before, after = preview_then_commit("college-learn", data)
 
     assert effect["before"] == before and effect["after"] == after
     assert after["overall"]["percent"] == 75.0 and after["rank"] == 1 and before["rank"] == 2
-    assert db.session.scalar(select(func.count()).select_from(LearningRecord)) == records + 12
+    assert db.session.scalar(select(func.count()).select_from(LearningRecord)) == records + 18
 
 
 def test_a_roster_preview_counts_the_records_it_would_match_again(app):

@@ -118,3 +118,20 @@ def test_a_person_of_another_force_is_refused_and_changes_nothing(world, signed_
     assert response.status_code == 400
     assert "Choose a person from Kent Police&#39;s roster for Zed Quinn, or dismiss their records" in page
     assert world.kent_figures() == before and "X104" in world.waiting_staff()
+
+
+def test_a_learner_no_longer_waiting_is_refused_and_nothing_is_remembered(world, signed_in):
+    from sqlalchemy import func, select
+
+    from lms.models import MatchDecision
+
+    client, _ = signed_in("force_lead", force="kent")
+    page = client.get("/forces/kent/unmatched").get_data(as_text=True)
+    key = hidden_key(page, "X104")
+    assert client.post("/forces/kent/unmatched", data={"identity_key": key, "person_id": "dismiss"}).status_code == 302
+    for stale in (key, "s:made-up|e:|n:nobody at all"):  # decided in another tab; an identity no upload carried
+        response = client.post("/forces/kent/unmatched",
+                               data={"identity_key": stale, "person_id": str(world.person("K004").id)})
+        assert response.status_code == 400
+        assert "Nothing is waiting for that learner any more" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(MatchDecision)) == 1  # the one dismissal

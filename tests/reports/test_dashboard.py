@@ -22,8 +22,8 @@ def dashboard(client) -> tuple[list[str], list[str]]:
     response = client.get("/")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    regions = re.findall(r'<table class="govuk-table" data-region="([^"]+)"', html)
-    forces = re.findall(r'<th scope="row" class="govuk-table__header"><a [^>]*>([^<]+)</a></th>', html)
+    regions = re.findall(r'<table class="govuk-table[^"]*" data-region="([^"]+)"', html)
+    forces = re.findall(r'<th scope="row" class="govuk-table__header"[^>]*><a [^>]*>([^<]+)</a></th>', html)
     assert html.count('<th scope="row"') == len(forces)
     return regions, forces
 
@@ -77,7 +77,7 @@ def test_dashboard_names_the_user_and_the_deadline(signed_in):
     client, _ = signed_in("force_lead", email="surrey.lead@example.com", force="surrey")
     html = client.get("/").get_data(as_text=True)
 
-    assert "Signed in as surrey.lead@example.com (force lead, Surrey Police)" in html
+    assert "Signed in as surrey.lead@example.com (Force training lead, Surrey Police)" in html
     assert "30 April 2026" in html
 
 

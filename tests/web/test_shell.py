@@ -9,7 +9,8 @@ from datetime import datetime
 from flask import render_template_string
 
 CROWN_MARKS = ("govuk-logo", "govuk-header__logotype", "govuk-footer__crown", "govuk-footer__copyright-logo",
-               "Crown copyright", "Open Government Licence", "govuk-footer__licence")
+               "Crown copyright", "Open Government Licence", "govuk-footer__licence", "favicon", "govuk-icon",
+               "manifest.json")
 
 
 def test_pages_have_the_service_header_and_footer_without_the_crown(client):
