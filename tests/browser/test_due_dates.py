@@ -83,7 +83,7 @@ def test_force_lead_sees_who_is_overdue_and_who_is_not_yet_due(page, live_server
     assert reflows(page), "the people page scrolls sideways at 320 px"
     steps.check("people-overdue")
     page.get_by_label(re.compile("Not yet due")).check()
-    page.get_by_role("button", name="Show people").click()
+    page.get_by_role("button", name="Apply filters").click()
     expect(table).to_contain_text("Placeholder, Cy")
     expect(table).to_contain_text(re.compile(r"due \d+ \w+ 20\d\d"))
     steps.check("people-not-yet-due")

@@ -54,9 +54,12 @@ def test_national_user_reads_the_league_table_and_downloads_it(page, live_server
     steps.check("league-table")
 
     # A date with a mistake: the error summary, linked to the field.
-    page.get_by_label("Figures as of").fill("31/03/2026")
+    dates = page.get_by_role("group", name="Figures as of")
+    dates.get_by_label("Day").fill("31")
+    dates.get_by_label("Month").fill("2")
+    dates.get_by_label("Year").fill("2026")
     page.get_by_role("button", name="Show figures").click()
-    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Figures as of must be a real date")
     steps.check("league-table-date-error")
     page.goto("/league-table")
 
