@@ -88,7 +88,7 @@ def test_lead_maps_an_unrecognised_export_and_an_unknown_status(page, live_serve
 
 def test_mapping_works_without_javascript(nojs_page, live_server, journey):
     page = nojs_page
-    code = "durham"
+    code = "lancashire"
     finn = P("DU01", "Finn", "Cole", "frontline", force=code)
     live_server.commit_import("roster", roster([finn]), "roster.csv", code)
     email = live_server.create_user("force_lead", force=code)
