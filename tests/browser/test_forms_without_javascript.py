@@ -402,7 +402,7 @@ def test_publishing_sending_now_and_withdrawing_a_link(nojs_page, live_server, p
 
 
 def test_filters_and_dates_without_javascript(nojs_page, live_server):
-    page, code = nojs_page, "suffolk"
+    page, code = nojs_page, "leicestershire"
     live_server.commit_import("roster", roster([P("SF01", "Cy", "Reed", force=code),
                                                 P("SF02", "Di", "Lowe", "manager", force=code)]), "r.csv", code)
     sign_in(page, live_server.create_user("admin"))
@@ -456,7 +456,7 @@ def import_as(live_server, kind: str, data: bytes, code: str, email: str) -> dic
 
 @submits("matches.unmatched", "matches.undo_decision", "matches.accept_all")
 def test_a_lead_decides_undoes_and_accepts_all_suggestions(nojs_page, live_server, posted):
-    page, code = nojs_page, "norfolk"
+    page, code = nojs_page, "derbyshire"
     ava = P("NF01", "Ava", "Stone", force=code)
     typo = P("NF99", "Avaa", "Stonne", force=code, mail="a.stonne@elsewhere.example.invalid")
     live_server.commit_import("roster", roster([ava, P("NF02", "Ben", "Marsh", force=code)]), "r.csv", code)

@@ -17,42 +17,46 @@ from tests.support.files import P, all_modules, learning, roster
 pytestmark = pytest.mark.browser
 
 DAY = date(2025, 6, 1)
-PEOPLE = [P(f"K{i:03}", f"Forename{i}", f"Surname{i}", "investigator") for i in range(3)]
+# A force no other browser test uses: the live server is shared by the whole browser suite, so the counts below
+# are filtered to it.
+CODE = "west-yorkshire"
+PEOPLE = [P(f"K{i:03}", f"Forename{i}", f"Surname{i}", "investigator", force=CODE) for i in range(3)]
 
 
 @pytest.fixture(scope="module")
 def logs(live_server):
-    """Kent with a roster and an export (real audit events), 70 made-up events and 60 emails: two pages of each."""
+    """West Yorkshire with a roster and an export (real audit events), 70 made-up events and 60 emails: two pages
+    of each."""
     from lms.audit.service import record
     from lms.emails import common as email_common
     from lms.extensions import db
     from lms.forces.service import get_force
     from lms.models import EmailLog
 
-    live_server.commit_import("roster", roster(PEOPLE), "kent-roster.csv", "kent")
-    live_server.commit_import("college-learn", learning(all_modules(PEOPLE[0], DAY)), "kent-export.xlsx", "kent")
+    live_server.commit_import("roster", roster(PEOPLE), "wy-roster.csv", CODE)
+    live_server.commit_import("college-learn", learning(all_modules(PEOPLE[0], DAY)), "wy-export.xlsx", CODE)
     with live_server.app.app_context():
-        kent = get_force("kent")
+        force = get_force(CODE)
         for n in range(70):
             event = record("force.updated", None, actor="someone.with.a.long.address@example.invalid",
-                           force_id=kent.id, target="kent", changed=["chief_email", "personal_reminders"])
+                           force_id=force.id, target=CODE, changed=["chief_email", "personal_reminders"])
             event.at = datetime(2026, 7, 1, 9, 0) + timedelta(minutes=n)
         for n in range(60):
             db.session.add(EmailLog(
                 kind=email_common.STALE_DATA if n % 2 else email_common.LEAGUE_TABLE,
-                period="2026-W18" if n % 2 else "2026-05", recipient=f"someone{n:02}@kent.police.invalid",
-                force_id=kent.id, status="failed" if n % 5 == 0 else "sent", attempts=1,
+                period="2026-W18" if n % 2 else "2026-05", recipient=f"someone{n:02}@westyorkshire.police.invalid",
+                force_id=force.id, status="failed" if n % 5 == 0 else "sent", attempts=1,
                 error="421 4.7.0 Try again later" if n % 5 == 0 else None,
-                subject="Kent Police: OIC training compliance, May 2026 (ranked 2 of 43)",
+                subject="West Yorkshire Police: OIC training compliance, May 2026 (ranked 2 of 43)",
                 created_at=datetime(2026, 5, 1, 6, 0) + timedelta(minutes=n)))
-        kent.chief_email = "chief@kent.police.invalid"
+        force.chief_email = "chief@westyorkshire.police.invalid"
         db.session.commit()
     return live_server.create_user("admin")
 
 
-PAGES = ["/admin/audit", "/admin/audit?page=2", "/admin/audit?action=force.updated&force=kent",
+PAGES = ["/admin/audit", "/admin/audit?page=2", f"/admin/audit?action=force.updated&force={CODE}",
          "/admin/emails", "/admin/emails?page=2", "/admin/emails?kind=stale_data&status=failed",
-         "/admin/emails/preview?force=kent"]
+         f"/admin/emails/preview?force={CODE}"]
 
 
 @pytest.mark.parametrize("width", [320, 1280])
@@ -70,10 +74,10 @@ def test_the_logs_fit_the_screen_and_pass_axe(page, logs, width):
 def test_the_email_preview_wraps_its_text(page, logs):
     page.set_viewport_size({"width": 320, "height": 900})
     sign_in(page, logs)
-    page.goto("/admin/emails/preview?force=kent")
+    page.goto(f"/admin/emails/preview?force={CODE}")
 
     text = page.locator("#email-text")
-    expect(text).to_contain_text("Kent Police")
+    expect(text).to_contain_text("West Yorkshire Police")
     assert text.evaluate("e => getComputedStyle(e).whiteSpace") == "pre-wrap"
     assert text.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # nothing hidden to the right
 
@@ -82,7 +86,7 @@ def test_filters_and_pages_work_without_javascript(nojs_page, logs):
     page = nojs_page
     sign_in(page, logs)
 
-    page.goto("/admin/emails")
+    page.goto(f"/admin/emails?force={CODE}")
     expect(page.locator("#log-count")).to_have_text("Showing 1–50 of 60 emails.")
     page.get_by_label("Kind").select_option(label="Stale-data reminder to force leads")
     page.get_by_label("Status").select_option(label="Failed")
@@ -94,16 +98,16 @@ def test_filters_and_pages_work_without_javascript(nojs_page, logs):
     selected.get_by_role("link", name=re.compile("Failed")).click()  # remove one filter, keep the other
     expect(page.locator("#log-count")).to_have_text("Showing 1–30 of 30 emails.")
 
-    page.goto("/admin/audit?action=force.updated")
+    page.goto(f"/admin/audit?action=force.updated&force={CODE}")
     expect(page.locator("#audit-count")).to_have_text("Showing 1–50 of 70 events.")
     page.get_by_role("navigation", name="Pages of the audit log").get_by_role("link", name="Next").click()
     expect(page.locator("#audit-count")).to_have_text("Showing 51–70 of 70 events.")
-    assert "action=force.updated" in page.url
+    assert "action=force.updated" in page.url and f"force={CODE}" in page.url
 
 
 def test_the_csv_downloads_hold_the_filtered_rows(page, logs, tmp_path):
     sign_in(page, logs)
-    page.goto("/admin/audit?action=force.updated")
+    page.goto(f"/admin/audit?action=force.updated&force={CODE}")
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Download these 70 events as CSV").click()

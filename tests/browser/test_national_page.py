@@ -50,7 +50,7 @@ def test_national_page_is_accessible_reflows_and_prints_on_a4(page, live_server,
     complete = sum(f["overall"]["complete"] for f in forces)
     relevant = sum(f["overall"]["relevant"] for f in forces)
     assert relevant >= 8 and complete >= 4
-    assert f"{complete} of {relevant} people" in overall
+    assert f"{complete:,} of {relevant:,} people" in overall
     for table in ("#by-status", "#trend-table", "#module-table", "#region-table"):
         expect(page.locator(table)).to_be_visible()
     assert page.locator("svg.lms-chart").count() == 3  # trend, modules, regions: each with its table

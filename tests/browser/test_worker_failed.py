@@ -13,7 +13,7 @@ from tests.support.files import P, roster
 
 pytestmark = pytest.mark.browser
 
-CODE = "gwent"
+CODE = "north-wales"
 
 
 def stop_worker(live_server, batch_id: int) -> None:
