@@ -26,7 +26,12 @@ DISMISSED = -1
 
 def identity_key(staff: str | None, email: str | None, first: str | None, last: str | None) -> str:
     """The identity a record carries, as remembered by a force lead's decision."""
-    return f"s:{staff_key(staff) or ''}|e:{email_key(email) or ''}|n:{name_key(first, last)}"
+    return keyed_identity(staff_key(staff), email_key(email), name_key(first, last))
+
+
+def keyed_identity(skey: str | None, ekey: str | None, nkey: str) -> str:
+    """identity_key from keys already normalised (the matcher has them to hand)."""
+    return f"s:{skey or ''}|e:{ekey or ''}|n:{nkey}"
 
 
 @dataclass
@@ -88,7 +93,7 @@ class ForceIndex:
         ekey = email_key(email)
         nkey = name_key(first, last)
         if self.decisions:
-            decided = self.decisions.get(f"s:{skey or ''}|e:{ekey or ''}|n:{nkey}")
+            decided = self.decisions.get(keyed_identity(skey, ekey, nkey))
             if decided == DISMISSED:
                 return None, "dismissed"
             if decided is not None:
